@@ -1,0 +1,161 @@
+/**
+ * Turns command-line flags and an optional TOML file into a ServerConfig.
+ * Precedence: flags > config file > built-in defaults. The file is untrusted input: it is
+ * size-limited, parsed by smol-toml and validated field by field with a clear message.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parse as parseToml } from 'smol-toml';
+import { z } from 'zod';
+import { DEFAULT_PORT } from '../../../shared/protocol/constants.ts';
+import { DEFAULT_LIMITS, resolveServerConfig, type ServerConfig, type ServerLimitsConfig } from '../server/server-config.ts';
+import { defaultDataDir } from './default-data-dir.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface CliOptions {
+  config: ServerConfig;
+  logLevel: LogLevel;
+  configFile: string | undefined;
+}
+
+export const USAGE = `Usage: parley-server [options]
+
+Runs a Parley room server without a screen.
+
+Options:
+  --host <address>      Interface to listen on (default: all interfaces, IPv6 and IPv4)
+  --port <n>            TCP port (default: ${DEFAULT_PORT}; 0 picks a free port and logs it)
+  --name <text>         Server name shown to users (default: "<hostname>'s rooms")
+  --data-dir <path>     Where history is kept (default: ${defaultDataDir()})
+  --config <file>       TOML config file (flags override it)
+  --log-level <level>   ${LOG_LEVELS.join(' | ')} (default: info)
+  -h, --help            Show this help
+`;
+
+const MAX_CONFIG_BYTES = 64 * 1024;
+
+const positiveInt = z.number().int().positive();
+const limitsSchema = z
+  .object({
+    max_frame_bytes: positiveInt.max(64 * 1024 * 1024),
+    max_text_chars: positiveInt.max(1_000_000),
+    rate_per_second: z.number().positive(),
+    rate_burst: positiveInt,
+    max_connections: positiveInt,
+    max_connections_per_ip: positiveInt,
+    max_queue_bytes: positiveInt,
+    handshake_timeout_ms: positiveInt,
+    frame_timeout_ms: positiveInt,
+    heartbeat_ms: positiveInt,
+    idle_timeout_ms: positiveInt,
+    max_rooms: positiveInt,
+  })
+  .partial()
+  .strict();
+
+const fileSchema = z
+  .object({
+    name: z.string().min(1).max(64),
+    host: z.string().max(255),
+    port: z.number().int().min(0).max(65535),
+    data_dir: z.string().min(1),
+    log_level: z.enum(LOG_LEVELS),
+    limits: limitsSchema,
+    history: z.object({ synchronous: z.enum(['normal', 'full']), max_size_mb: z.number().nonnegative() }).partial().strict(),
+  })
+  .partial()
+  .strict();
+
+export type ConfigFile = z.infer<typeof fileSchema>;
+
+export class UsageError extends Error {}
+
+function readConfigFile(path: string): ConfigFile {
+  let text: string;
+  try {
+    if (statSync(path).size > MAX_CONFIG_BYTES) throw new UsageError(`${path}: larger than ${MAX_CONFIG_BYTES} bytes`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (error) {
+    throw new UsageError(`${path}: invalid TOML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const checked = fileSchema.safeParse(raw);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new UsageError(`${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  return checked.data;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port: not a port number: ${value}`);
+  return port;
+}
+
+const LIMIT_KEYS: Record<keyof NonNullable<ConfigFile['limits']>, keyof ServerLimitsConfig> = {
+  max_frame_bytes: 'maxFrameBytes',
+  max_text_chars: 'maxTextChars',
+  rate_per_second: 'ratePerSecond',
+  rate_burst: 'rateBurst',
+  max_connections: 'maxConnections',
+  max_connections_per_ip: 'maxConnectionsPerIp',
+  max_queue_bytes: 'maxQueueBytes',
+  handshake_timeout_ms: 'handshakeTimeoutMs',
+  frame_timeout_ms: 'frameTimeoutMs',
+  heartbeat_ms: 'heartbeatMs',
+  idle_timeout_ms: 'idleTimeoutMs',
+  max_rooms: 'maxRooms',
+};
+
+/** Parses argv (without node and script). Returns 'help' for --help; throws UsageError. */
+export function parseServerOptions(argv: string[], hostname: string): CliOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        name: { type: 'string' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const flags = parsed.values;
+  if (flags.help) return 'help';
+  const file = flags.config ? readConfigFile(flags.config) : {};
+  const logLevel = flags['log-level'] ?? file.log_level ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level: unknown level ${logLevel}`);
+  const limits: Partial<ServerLimitsConfig> = {};
+  for (const [key, value] of Object.entries(file.limits ?? {})) {
+    limits[LIMIT_KEYS[key as keyof typeof LIMIT_KEYS]] = value;
+  }
+  const name = flags.name ?? file.name ?? `${hostname}'s rooms`;
+  if (name.trim().length === 0 || name.length > 64) throw new UsageError('--name: 1 to 64 characters');
+  const config = resolveServerConfig({
+    name,
+    host: flags.host ?? file.host ?? '',
+    port: flags.port !== undefined ? parsePort(flags.port) : (file.port ?? DEFAULT_PORT),
+    dataDir: flags['data-dir'] ?? file.data_dir ?? defaultDataDir(),
+    synchronous: file.history?.synchronous ?? 'normal',
+    maxHistoryBytes: Math.round((file.history?.max_size_mb ?? 0) * 1024 * 1024),
+    limits: { ...DEFAULT_LIMITS, ...limits },
+  });
+  return { config, logLevel: logLevel as LogLevel, configFile: flags.config };
+}

@@ -1,0 +1,81 @@
+/**
+ * Every tunable of the room server, with its default. The headless CLI maps its flags and its
+ * TOML file onto this; the desktop app passes its own values. docs/PROTOCOL.md lists the limits.
+ */
+import { DEFAULT_PORT } from '../../../shared/protocol/constants.ts';
+
+export interface ServerLimitsConfig {
+  /** Largest frame body accepted, in bytes. */
+  maxFrameBytes: number;
+  /** Longest message text, in characters (code points). */
+  maxTextChars: number;
+  /** Token bucket per connection: frames per second sustained, and the burst allowed. */
+  ratePerSecond: number;
+  rateBurst: number;
+  /** Connections open at once, in total and from one IP address. */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** Bytes waiting to be sent to one client before it counts as not reading (slow_consumer). */
+  maxQueueBytes: number;
+  /** Time allowed between connecting and a successful hello. */
+  handshakeTimeoutMs: number;
+  /** Time allowed to complete a frame once its first byte has arrived. */
+  frameTimeoutMs: number;
+  /** The server pings a connection this often … */
+  heartbeatMs: number;
+  /** … and drops it when nothing at all arrived for this long. */
+  idleTimeoutMs: number;
+  /** Rooms the server will hold. */
+  maxRooms: number;
+}
+
+export interface ServerConfig {
+  /** Shown to clients in welcome (and later in LAN discovery). */
+  name: string;
+  /** Interface to listen on; empty string means every interface (IPv6 and IPv4). */
+  host: string;
+  /** TCP port; 0 picks any free port. */
+  port: number;
+  /** Folder holding parley.db. */
+  dataDir: string;
+  /** 'normal': survives a crashed process; 'full': also survives power loss (fsync per batch). */
+  synchronous: 'normal' | 'full';
+  /** Cap on the history database size in bytes; 0 means no cap. */
+  maxHistoryBytes: number;
+  limits: ServerLimitsConfig;
+}
+
+export const DEFAULT_LIMITS: ServerLimitsConfig = {
+  maxFrameBytes: 1024 * 1024,
+  maxTextChars: 4000,
+  ratePerSecond: 20,
+  rateBurst: 60,
+  maxConnections: 4096,
+  maxConnectionsPerIp: 32,
+  maxQueueBytes: 8 * 1024 * 1024,
+  handshakeTimeoutMs: 10_000,
+  frameTimeoutMs: 30_000,
+  heartbeatMs: 15_000,
+  idleTimeoutMs: 45_000,
+  maxRooms: 10_000,
+};
+
+export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataDir'> = {
+  name: 'Parley server',
+  host: '',
+  port: DEFAULT_PORT,
+  synchronous: 'normal',
+  maxHistoryBytes: 0,
+  limits: DEFAULT_LIMITS,
+};
+
+/** A full config from the parts given; limits are merged field by field. */
+export function resolveServerConfig(
+  partial: Partial<Omit<ServerConfig, 'limits'>> & { dataDir: string; limits?: Partial<ServerLimitsConfig> },
+): ServerConfig {
+  return {
+    ...DEFAULT_SERVER_CONFIG,
+    ...partial,
+    limits: { ...DEFAULT_LIMITS, ...partial.limits },
+  };
+}

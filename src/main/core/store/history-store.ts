@@ -1,0 +1,300 @@
+/**
+ * Durable server state in one SQLite file (node:sqlite, WAL): server identity, users, rooms and
+ * every room and direct message with its per-conversation sequence number.
+ *
+ * Durability: a batch of messages is committed in one transaction before anyone is told about
+ * it. In WAL mode a committed transaction is in the operating system's hands, so a `kill -9`
+ * right after the acknowledgement loses nothing; `synchronous: 'full'` also survives power loss
+ * at the cost of an fsync per batch.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { ChatMessage } from '../../../shared/protocol/server-frames.ts';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+
+export const DATABASE_FILE = 'parley.db';
+
+export interface HistoryStoreOptions {
+  /** 'normal' survives a crashed process; 'full' also survives power loss (fsync per batch). */
+  synchronous?: 'normal' | 'full';
+  /** Refuse writes that would grow the database beyond this size (SQLITE_FULL → storage_failed). */
+  maxSizeBytes?: number;
+}
+
+export interface StoredUser {
+  id: string;
+  name: string;
+}
+
+export interface StoredRoom {
+  id: string;
+  name: string;
+  topic: string;
+  createdAt: number;
+  lastSeq: number;
+  lastTs: number;
+}
+
+export interface DmRow {
+  peer: string;
+  peerName: string;
+  lastSeq: number;
+  lastTs: number;
+}
+
+/** The key under which a conversation's messages are stored. Room ids never contain ':'. */
+export function dmKey(a: string, b: string): string {
+  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+}
+
+function newId(prefix: string): string {
+  return prefix + randomBytes(9).toString('base64url');
+}
+
+function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+type Row = Record<string, string | number | null | Uint8Array>;
+
+function toMessage(row: Row): ChatMessage {
+  const recipient = row['recipient'] as string | null;
+  const message: ChatMessage = {
+    seq: row['seq'] as number,
+    ts: row['ts'] as number,
+    from: row['sender'] as string,
+    fromName: row['sender_name'] as string,
+    text: row['text'] as string,
+    msgId: row['msg_id'] as string,
+  };
+  if (recipient === null) message.room = row['conv'] as string;
+  else message.to = recipient;
+  return message;
+}
+
+export class HistoryStore {
+  readonly path: string;
+  private readonly db: DatabaseSync;
+  private readonly stmt: {
+    insertMessage: StatementSync;
+    latest: StatementSync;
+    before: StatementSync;
+    after: StatementSync;
+    lastSeq: StatementSync;
+    byMsgId: StatementSync;
+    bumpRoom: StatementSync;
+    upsertDm: StatementSync;
+    dmsOf: StatementSync;
+    insertUser: StatementSync;
+    userById: StatementSync;
+    renameUser: StatementSync;
+    insertRoom: StatementSync;
+    roomByKey: StatementSync;
+    rooms: StatementSync;
+  };
+
+  private constructor(path: string, db: DatabaseSync) {
+    this.path = path;
+    this.db = db;
+    const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id';
+    this.stmt = {
+      insertMessage: db.prepare(
+        `INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      latest: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? ORDER BY seq DESC LIMIT ?`),
+      before: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
+      after: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? AND seq > ? ORDER BY seq ASC LIMIT ?`),
+      lastSeq: db.prepare('SELECT max(seq) AS seq FROM messages WHERE conv = ?'),
+      byMsgId: db.prepare(`SELECT ${cols} FROM messages WHERE sender = ? AND msg_id = ?`),
+      bumpRoom: db.prepare('UPDATE rooms SET last_seq = ?, last_ts = ? WHERE id = ?'),
+      upsertDm: db.prepare(
+        `INSERT INTO dms (conv, user_a, user_b, last_seq, last_ts) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq, last_ts = excluded.last_ts`,
+      ),
+      dmsOf: db.prepare(
+        `SELECT d.user_b AS peer, u.name AS peer_name, d.last_seq, d.last_ts FROM dms d JOIN users u ON u.id = d.user_b WHERE d.user_a = ?1
+         UNION ALL
+         SELECT d.user_a AS peer, u.name AS peer_name, d.last_seq, d.last_ts FROM dms d JOIN users u ON u.id = d.user_a WHERE d.user_b = ?1
+         ORDER BY last_ts DESC`,
+      ),
+      insertUser: db.prepare('INSERT INTO users (id, token_hash, name, created_at) VALUES (?, ?, ?, ?)'),
+      userById: db.prepare('SELECT id, name, token_hash FROM users WHERE id = ?'),
+      renameUser: db.prepare('UPDATE users SET name = ? WHERE id = ?'),
+      insertRoom: db.prepare(
+        'INSERT INTO rooms (id, name, name_key, topic, created_at, created_by, last_seq, last_ts) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
+      ),
+      roomByKey: db.prepare('SELECT id FROM rooms WHERE name_key = ?'),
+      rooms: db.prepare('SELECT id, name, topic, created_at, last_seq, last_ts FROM rooms ORDER BY created_at, id'),
+    };
+  }
+
+  /** Opens (creating if needed) the store in `dataDir`. */
+  static open(dataDir: string, options: HistoryStoreOptions = {}): HistoryStore {
+    mkdirSync(dataDir, { recursive: true });
+    const path = join(dataDir, DATABASE_FILE);
+    const db = new DatabaseSync(path, { timeout: 5000 });
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.exec('PRAGMA foreign_keys = ON');
+    const version = (db.prepare('PRAGMA user_version').get() as Row)['user_version'] as number;
+    if (version > SCHEMA_VERSION) {
+      db.close();
+      throw new Error(`${path} was written by a newer Parley (schema ${version} > ${SCHEMA_VERSION})`);
+    }
+    if (version < SCHEMA_VERSION) {
+      db.exec('BEGIN');
+      db.exec(SCHEMA_SQL);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      db.exec('COMMIT');
+    }
+    if (options.maxSizeBytes !== undefined) {
+      const pageSize = (db.prepare('PRAGMA page_size').get() as Row)['page_size'] as number;
+      db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / pageSize))}`);
+    }
+    return new HistoryStore(path, db);
+  }
+
+  close(): void {
+    if (!this.db.isOpen) return;
+    try {
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
+  }
+
+  // ── server identity ────────────────────────────────────────────────────────────────────────
+
+  /** A random id created on first start and kept for the life of the data folder. */
+  serverId(): string {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'server_id'").get() as Row | undefined;
+    if (row) return row['value'] as string;
+    const id = newId('s_');
+    this.db.prepare("INSERT INTO meta (key, value) VALUES ('server_id', ?)").run(id);
+    return id;
+  }
+
+  // ── users ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Creates a user and returns its id with the secret token that proves it later. */
+  createUser(name: string, now = Date.now()): StoredUser & { token: string } {
+    const id = newId('u_');
+    const token = randomBytes(32).toString('base64url');
+    this.stmt.insertUser.run(id, hashToken(token), name, now);
+    return { id, name, token };
+  }
+
+  /** The user if `token` is the one issued to `userId`; compared in constant time. */
+  authenticate(userId: string, token: string): StoredUser | undefined {
+    const row = this.stmt.userById.get(userId) as Row | undefined;
+    if (!row) return undefined;
+    const expected = row['token_hash'] as Uint8Array;
+    const actual = hashToken(token);
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+    return { id: row['id'] as string, name: row['name'] as string };
+  }
+
+  getUser(id: string): StoredUser | undefined {
+    const row = this.stmt.userById.get(id) as Row | undefined;
+    return row ? { id: row['id'] as string, name: row['name'] as string } : undefined;
+  }
+
+  setUserName(id: string, name: string): void {
+    this.stmt.renameUser.run(name, id);
+  }
+
+  // ── rooms ──────────────────────────────────────────────────────────────────────────────────
+
+  listRooms(): StoredRoom[] {
+    return (this.stmt.rooms.all() as Row[]).map((r) => ({
+      id: r['id'] as string,
+      name: r['name'] as string,
+      topic: r['topic'] as string,
+      createdAt: r['created_at'] as number,
+      lastSeq: r['last_seq'] as number,
+      lastTs: r['last_ts'] as number,
+    }));
+  }
+
+  /** Creates a room; undefined when a room with the same name (ignoring case) exists. */
+  createRoom(name: string, nameKey: string, topic: string, createdBy: string, now = Date.now()): StoredRoom | undefined {
+    if (this.stmt.roomByKey.get(nameKey)) return undefined;
+    const id = newId('r_');
+    this.stmt.insertRoom.run(id, name, nameKey, topic, now, createdBy, now);
+    return { id, name, topic, createdAt: now, lastSeq: 0, lastTs: now };
+  }
+
+  // ── messages ───────────────────────────────────────────────────────────────────────────────
+
+  /** The highest sequence number stored in a conversation (0 when empty). */
+  lastSeq(conv: string): number {
+    const row = this.stmt.lastSeq.get(conv) as Row;
+    return (row['seq'] as number | null) ?? 0;
+  }
+
+  /** The message a sender already stored under `msgId`, for deduplicating resends. */
+  findByMsgId(sender: string, msgId: string): ChatMessage | undefined {
+    const row = this.stmt.byMsgId.get(sender, msgId) as Row | undefined;
+    return row ? toMessage(row) : undefined;
+  }
+
+  /**
+   * Stores a batch of messages (already numbered) in one transaction, and bumps the rooms' and
+   * direct conversations' last activity. All or nothing: on failure (disk full, I/O error) the
+   * transaction is rolled back and the error is thrown.
+   */
+  appendBatch(messages: readonly ChatMessage[]): void {
+    const { insertMessage, bumpRoom, upsertDm } = this.stmt;
+    this.db.exec('BEGIN');
+    try {
+      // Last seq/ts per conversation, written once per batch rather than once per message.
+      const touched = new Map<string, ChatMessage>();
+      for (const m of messages) {
+        const conv = m.room ?? dmKey(m.from, m.to!);
+        insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
+        touched.set(conv, m);
+      }
+      for (const [conv, m] of touched) {
+        if (m.room !== undefined) bumpRoom.run(m.seq, m.ts, conv);
+        else {
+          const [a, b] = m.from < m.to! ? [m.from, m.to!] : [m.to!, m.from];
+          upsertDm.run(conv, a, b, m.seq, m.ts);
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** The newest `limit` messages, oldest first, and whether older ones exist. */
+  latest(conv: string, limit: number): { messages: ChatMessage[]; hasMore: boolean } {
+    const rows = this.stmt.latest.all(conv, limit + 1) as Row[];
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+  }
+
+  /** Up to `limit` messages older than `seq`, oldest first, and whether still older ones exist. */
+  before(conv: string, seq: number, limit: number): { messages: ChatMessage[]; hasMore: boolean } {
+    const rows = this.stmt.before.all(conv, seq, limit + 1) as Row[];
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+  }
+
+  /** Up to `limit` messages newer than `seq`, oldest first, and whether still newer ones exist. */
+  after(conv: string, seq: number, limit: number): { messages: ChatMessage[]; hasMore: boolean } {
+    const rows = this.stmt.after.all(conv, seq, limit + 1) as Row[];
+    return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
+  }
+
+  /** The direct conversations a user takes part in, most recent first. */
+  dmsOf(userId: string): DmRow[] {
+    return (this.stmt.dmsOf.all(userId) as Row[]).map((r) => ({
+      peer: r['peer'] as string,
+      peerName: r['peer_name'] as string,
+      lastSeq: r['last_seq'] as number,
+      lastTs: r['last_ts'] as number,
+    }));
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Pure validation of user-visible text: display names, room names, topics, message text.
+ * Shared by the server (authoritative) and the UI (to explain a problem before sending).
+ */
+import { MAX_NAME_CHARS, MAX_ROOM_NAME_CHARS, MAX_TOPIC_CHARS } from './protocol/constants.ts';
+
+// C0 and C1 control characters, DEL, and Unicode line/paragraph separators and bidi overrides,
+// which would let a name impersonate another or break a one-line layout.
+const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+// Message text may contain newlines and tabs, nothing else from C0/C1.
+const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
+
+/** Counts user-perceived characters as code points (an emoji is one, not two UTF-16 units). */
+export function codePointLength(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+export type NameCheck = { ok: true; value: string } | { ok: false; reason: string };
+
+function checkLabel(raw: string, max: number, what: string): NameCheck {
+  const value = raw.normalize('NFC').trim();
+  if (value.length === 0) return { ok: false, reason: `${what} must not be empty` };
+  if (NAME_FORBIDDEN.test(value)) return { ok: false, reason: `${what} contains control characters` };
+  if (codePointLength(value) > max) return { ok: false, reason: `${what} is longer than ${max} characters` };
+  return { ok: true, value };
+}
+
+/** A display name: NFC, trimmed, 1–32 characters, no control characters. */
+export function checkDisplayName(raw: string): NameCheck {
+  return checkLabel(raw, MAX_NAME_CHARS, 'Name');
+}
+
+export function checkRoomName(raw: string): NameCheck {
+  return checkLabel(raw, MAX_ROOM_NAME_CHARS, 'Room name');
+}
+
+/** Topics may be empty. */
+export function checkTopic(raw: string): NameCheck {
+  const value = raw.normalize('NFC').trim();
+  if (value.length === 0) return { ok: true, value };
+  return checkLabel(value, MAX_TOPIC_CHARS, 'Topic');
+}
+
+/** The key under which names are compared for uniqueness ("Ada" and "ADA" clash). */
+export function nameKey(normalized: string): string {
+  return normalized.toLocaleLowerCase('und').normalize('NFC');
+}
+
+export type TextCheck = { ok: true; value: string } | { ok: false; code: 'text_invalid' | 'text_too_long'; reason: string };
+
+/** Message text: NFC, not blank, at most `maxChars` code points, no control characters but \n and \t. */
+export function checkMessageText(raw: string, maxChars: number): TextCheck {
+  if (raw.length > maxChars * 2) {
+    return { ok: false, code: 'text_too_long', reason: `Text is longer than ${maxChars} characters` };
+  }
+  const value = raw.normalize('NFC');
+  if (value.trim().length === 0) return { ok: false, code: 'text_invalid', reason: 'Text must not be empty' };
+  if (TEXT_FORBIDDEN.test(value)) return { ok: false, code: 'text_invalid', reason: 'Text contains control characters' };
+  if (codePointLength(value) > maxChars) {
+    return { ok: false, code: 'text_too_long', reason: `Text is longer than ${maxChars} characters` };
+  }
+  return { ok: true, value };
+}
