@@ -1,0 +1,231 @@
+/**
+ * Test harness: real servers on 127.0.0.1 (port 0) with real SQLite files in temp folders,
+ * a raw protocol client for byte-level tests, and the headless CLI as a child process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ParleyClient, type ParleyClientOptions } from '../../src/main/core/client/parley-client.ts';
+import { encodeFrame, parseFrame, type ParsedFrame } from '../../src/main/core/framing/frame-codec.ts';
+import { FrameDecoder } from '../../src/main/core/framing/frame-decoder.ts';
+import { RoomServer } from '../../src/main/core/server/room-server.ts';
+import { resolveServerConfig, type ServerConfig, type ServerLimitsConfig } from '../../src/main/core/server/server-config.ts';
+
+export const CLI_PATH = resolve(import.meta.dirname, '../../src/main/core/cli/parley-server.ts');
+
+const cleanups: (() => unknown)[] = [];
+
+/** Runs everything registered with `onCleanup`, newest first. Call from afterEach. */
+export async function cleanupAll(): Promise<void> {
+  while (cleanups.length > 0) await cleanups.pop()!();
+}
+
+export function onCleanup(fn: () => unknown): void {
+  cleanups.push(fn);
+}
+
+export function tempDir(prefix = 'parley-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface TestServer {
+  server: RoomServer;
+  port: number;
+  dataDir: string;
+}
+
+/** Starts a real server on 127.0.0.1 and a free port; closed automatically by cleanupAll. */
+export async function startServer(
+  options: Partial<Omit<ServerConfig, 'limits'>> & { limits?: Partial<ServerLimitsConfig> } = {},
+): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir();
+  const server = await RoomServer.start(resolveServerConfig({ host: '127.0.0.1', port: 0, ...options, dataDir }));
+  onCleanup(() => server.close());
+  return { server, port: server.address.port, dataDir };
+}
+
+/** A connected ParleyClient (hello done); closed automatically by cleanupAll. */
+export async function connectClient(
+  port: number,
+  name: string,
+  options: Partial<ParleyClientOptions> = {},
+): Promise<ParleyClient> {
+  const client = new ParleyClient({ host: '127.0.0.1', port, name, minBackoffMs: 20, maxBackoffMs: 200, ...options });
+  onCleanup(() => client.close());
+  await client.connect();
+  return client;
+}
+
+/** Resolves when `emitter` emits `event` with a payload matching `predicate`. */
+export function waitForEvent<T>(
+  emitter: { on(event: string, fn: (arg: T) => void): unknown; off(event: string, fn: (arg: T) => void): unknown },
+  event: string,
+  predicate: (arg: T) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<T> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`timed out waiting for ${event}`));
+    }, timeoutMs);
+    const listener = (arg: T) => {
+      if (!predicate(arg)) return;
+      clearTimeout(timer);
+      emitter.off(event, listener);
+      resolvePromise(arg);
+    };
+    emitter.on(event, listener);
+  });
+}
+
+/**
+ * A byte-level protocol client: send arbitrary bytes or frames, read decoded frames in order,
+ * and observe the close. For hostile-input tests, where ParleyClient is too polite.
+ */
+export class RawClient {
+  readonly socket: Socket;
+  readonly frames: ParsedFrame[] = [];
+  closed = false;
+  private readonly decoder = new FrameDecoder(64 * 1024 * 1024);
+  private waiters: (() => void)[] = [];
+  private nextId = 1;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.on('data', (chunk: Buffer) => {
+      this.decoder.push(chunk, (payload) => {
+        const parsed = parseFrame(payload);
+        if (parsed.ok) this.frames.push(parsed.frame);
+      });
+      this.wake();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+  }
+
+  static open(port: number): Promise<RawClient> {
+    return new Promise((resolvePromise, reject) => {
+      const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        const client = new RawClient(socket);
+        onCleanup(() => socket.destroy());
+        resolvePromise(client);
+      });
+    });
+  }
+
+  /** Connects and completes hello; returns the welcome. */
+  static async hello(port: number, name: string): Promise<{ client: RawClient; welcome: ParsedFrame }> {
+    const client = await RawClient.open(port);
+    client.send({ type: 'hello', protocol: 1, name });
+    const welcome = await client.next((f) => f.type === 'welcome');
+    return { client, welcome };
+  }
+
+  send(frame: object): void {
+    this.socket.write(encodeFrame(frame));
+  }
+
+  /** Sends a request with a fresh id and waits for its reply (result or error). */
+  async request(frame: Record<string, unknown>): Promise<ParsedFrame> {
+    const id = this.nextId++;
+    this.send({ ...frame, id });
+    return this.next((f) => f['re'] === id);
+  }
+
+  writeRaw(bytes: Buffer | Uint8Array): void {
+    this.socket.write(bytes);
+  }
+
+  /** The first received frame (consumed) matching `predicate`; earlier non-matching frames stay. */
+  async next(predicate: (frame: ParsedFrame) => boolean = () => true, timeoutMs = 5000): Promise<ParsedFrame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.frames.findIndex(predicate);
+      if (index >= 0) return this.frames.splice(index, 1)[0]!;
+      if (this.closed) throw new Error(`connection closed; frames left: ${JSON.stringify(this.frames)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out; frames received: ${JSON.stringify(this.frames).slice(0, 2000)}`);
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          wake();
+        });
+      });
+    }
+  }
+
+  /** Resolves when the server has closed the connection (throws after timeoutMs). */
+  async waitClosed(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('connection still open');
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          wake();
+        });
+      });
+    }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+export interface CliProcess {
+  child: ChildProcess;
+  port: number;
+  /** Every JSON log line so far. */
+  logs: Record<string, unknown>[];
+  /** Resolves with the exit code (or signal name). */
+  exited: Promise<number | string>;
+}
+
+/** Spawns the headless server CLI and waits for its "listening" log line. */
+export function spawnCli(args: string[], timeoutMs = 15_000): Promise<CliProcess> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  onCleanup(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal ?? -1)));
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`CLI did not start: ${stderr}`)), timeoutMs);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry['msg'] === 'listening') {
+        clearTimeout(timer);
+        resolvePromise({ child, port: entry['port'] as number, logs, exited });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`CLI exited with ${code} before listening: ${stderr}`));
+    });
+  });
+}
