@@ -32,7 +32,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const { address, port } = server.address;
-  log.info({ address, port, name: config.name, dataDir: config.dataDir, serverId: server.id }, 'listening');
+  log.info({ address, port, serverName: config.name, dataDir: config.dataDir, serverId: server.id }, 'listening');
 
   return new Promise((resolve) => {
     let stopping = false;
