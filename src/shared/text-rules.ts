@@ -22,6 +22,8 @@ export type NameCheck = { ok: true; value: string } | { ok: false; reason: strin
 function checkLabel(raw: string, max: number, what: string): NameCheck {
   const value = raw.normalize('NFC').trim();
   if (value.length === 0) return { ok: false, reason: `${what} must not be empty` };
+  // A lone surrogate (from a JSON escape like "\ud800") has no UTF-8 form: SQLite would store U+FFFD.
+  if (!value.isWellFormed()) return { ok: false, reason: `${what} contains an unpaired surrogate` };
   if (NAME_FORBIDDEN.test(value)) return { ok: false, reason: `${what} contains control characters` };
   if (codePointLength(value) > max) return { ok: false, reason: `${what} is longer than ${max} characters` };
   return { ok: true, value };
@@ -57,6 +59,8 @@ export function checkMessageText(raw: string, maxChars: number): TextCheck {
   }
   const value = raw.normalize('NFC');
   if (value.trim().length === 0) return { ok: false, code: 'text_invalid', reason: 'Text must not be empty' };
+  // Delivered live as-is but stored (UTF-8) as U+FFFD: history would differ from what was sent.
+  if (!value.isWellFormed()) return { ok: false, code: 'text_invalid', reason: 'Text contains an unpaired surrogate' };
   if (TEXT_FORBIDDEN.test(value)) return { ok: false, code: 'text_invalid', reason: 'Text contains control characters' };
   if (codePointLength(value) > maxChars) {
     return { ok: false, code: 'text_too_long', reason: `Text is longer than ${maxChars} characters` };

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -196,11 +196,23 @@ export interface CliProcess {
   logs: Record<string, unknown>[];
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
+  /** Like `exited`, but only once stdout and stderr are drained too (every log line is in `logs`). */
+  closed: Promise<number | string>;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+}
+
+export interface CliSpawnOptions {
+  /** Environment of the child (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Spawns the headless server CLI and waits for its "listening" log line. */
-export function spawnCli(args: string[], timeoutMs = 15_000): Promise<CliProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], timeoutMs = 15_000, options: CliSpawnOptions = {}): Promise<CliProcess> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: options.env } : {}),
+  });
   onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -208,6 +220,7 @@ export function spawnCli(args: string[], timeoutMs = 15_000): Promise<CliProcess
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal ?? -1)));
+  const closed = new Promise<number | string>((done) => child.on('close', (code, signal) => done(code ?? signal ?? -1)));
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`CLI did not start: ${stderr}`)), timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -220,7 +233,7 @@ export function spawnCli(args: string[], timeoutMs = 15_000): Promise<CliProcess
       logs.push(entry);
       if (entry['msg'] === 'listening') {
         clearTimeout(timer);
-        resolvePromise({ child, port: entry['port'] as number, logs, exited });
+        resolvePromise({ child, port: entry['port'] as number, logs, exited, closed, stderr: () => stderr });
       }
     });
     void exited.then((code) => {
@@ -228,4 +241,120 @@ export function spawnCli(args: string[], timeoutMs = 15_000): Promise<CliProcess
       reject(new Error(`CLI exited with ${code} before listening: ${stderr}`));
     });
   });
+}
+
+/** Runs the CLI to completion (for flags that make it exit) and returns its exit code and output. */
+export function runCli(
+  args: string[],
+  options: CliSpawnOptions & { timeoutMs?: number } = {},
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: options.env } : {}),
+  });
+  onCleanup(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`CLI did not exit: ${stdout}${stderr}`));
+    }, options.timeoutMs ?? 15_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? signal ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** A TCP port that was free a moment ago (bind port 0, read it, close): for restarts on the same port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/** Polls `condition` until it returns true (throws after timeoutMs). For state that emits no event. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what = 'condition', timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((wake) => setTimeout(wake, 10));
+  }
+}
+
+/**
+ * A TCP relay on 127.0.0.1 in front of a server port, to take one client off the network while
+ * others stay connected: `cut()` drops every relayed connection and refuses new ones until `restore()`.
+ */
+export class TcpProxy {
+  readonly port: number;
+  private readonly listener: NetServer;
+  private readonly pairs = new Set<Socket>();
+  private isCut = false;
+
+  private constructor(listener: NetServer) {
+    this.listener = listener;
+    this.port = (listener.address() as AddressInfo).port;
+  }
+
+  static start(targetPort: number): Promise<TcpProxy> {
+    return new Promise((resolvePromise, reject) => {
+      let proxy: TcpProxy | undefined;
+      const listener = createNetServer((downstream) => {
+        downstream.on('error', () => {});
+        if (!proxy || proxy.isCut) {
+          downstream.destroy();
+          return;
+        }
+        const upstream = connect({ host: '127.0.0.1', port: targetPort, noDelay: true });
+        upstream.on('error', () => {});
+        const pairs = proxy.pairs;
+        pairs.add(downstream);
+        pairs.add(upstream);
+        // One side closed: let the other finish writing what it has, then close it too.
+        downstream.on('close', () => {
+          pairs.delete(downstream);
+          upstream.end();
+        });
+        upstream.on('close', () => {
+          pairs.delete(upstream);
+          downstream.end();
+        });
+        downstream.pipe(upstream);
+        upstream.pipe(downstream);
+      });
+      listener.once('error', reject);
+      listener.listen({ host: '127.0.0.1', port: 0 }, () => {
+        proxy = new TcpProxy(listener);
+        onCleanup(() => proxy!.close());
+        resolvePromise(proxy);
+      });
+    });
+  }
+
+  /** Drops every relayed connection (both sides) and refuses new ones. */
+  cut(): void {
+    this.isCut = true;
+    for (const socket of this.pairs) socket.destroy();
+    this.pairs.clear();
+  }
+
+  restore(): void {
+    this.isCut = false;
+  }
+
+  close(): Promise<void> {
+    this.cut();
+    return new Promise((resolvePromise) => this.listener.close(() => resolvePromise()));
+  }
 }

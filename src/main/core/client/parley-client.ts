@@ -88,6 +88,8 @@ interface PendingRequest {
   resolve: (data: unknown) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
+  /** Runs as the reply is read, before any later frame: keeps 'message' events in wire order. */
+  onResult?: ((data: unknown) => void) | undefined;
 }
 
 interface OutboxEntry {
@@ -96,6 +98,8 @@ interface OutboxEntry {
   msgId: string;
   resolve: (message: ChatMessage) => void;
   reject: (error: Error) => void;
+  /** Sent on the current connection and not yet answered. */
+  inFlight: boolean;
 }
 
 /** Key under which the last seen seq of a conversation is tracked. */
@@ -123,6 +127,10 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastReceivedAt = 0;
   private closedByUser = false;
+  /** True from welcome until the catch-up is done: new sends wait so the outbox keeps its order. */
+  private resuming = false;
+  /** Live messages received while resuming: emitted after the catch-up, so none of it is skipped. */
+  private held: ChatMessage[] | undefined;
   private firstConnect: { resolve: (w: WelcomeFrame) => void; reject: (e: Error) => void } | undefined;
 
   constructor(options: ParleyClientOptions) {
@@ -184,7 +192,7 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
     return this.rawRequest(type, args as Record<string, unknown>) as Promise<RequestResults[T]>;
   }
 
-  private rawRequest(type: string, args: Record<string, unknown>): Promise<unknown> {
+  private rawRequest(type: string, args: Record<string, unknown>, onResult?: (data: unknown) => void): Promise<unknown> {
     if (!this.connected) return Promise.reject(new ParleyError('disconnected', 'Not connected'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -192,7 +200,7 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
         this.pending.delete(id);
         reject(new ParleyError('timeout', `No reply to ${type} within ${this.options.requestTimeoutMs} ms`));
       }, this.options.requestTimeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject, timer, onResult });
       this.write({ ...args, type, id });
     });
   }
@@ -245,20 +253,26 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
   sendMessage(target: Target, text: string, msgId: string = randomUUID()): Promise<ChatMessage> {
     if (this.closedByUser) return Promise.reject(new ParleyError('closed', 'The client was closed'));
     return new Promise((resolve, reject) => {
-      const entry: OutboxEntry = { target, text, msgId, resolve, reject };
+      const entry: OutboxEntry = { target, text, msgId, resolve, reject, inFlight: false };
       this.outbox.set(msgId, entry);
-      if (this.connected) this.transmit(entry);
+      if (this.connected && !this.resuming) this.transmit(entry);
     });
   }
 
   private transmit(entry: OutboxEntry): void {
-    this.request('send', { ...entry.target, text: entry.text, msgId: entry.msgId }).then(
+    entry.inFlight = true;
+    const args = { ...entry.target, text: entry.text, msgId: entry.msgId };
+    // The own message is noted as its reply is read, not a microtask later: otherwise a message
+    // from someone else in the same chunk, with a higher seq, would be emitted first and this
+    // one then dropped as "already seen".
+    const noteOwn = (data: unknown) => this.noteMessage((data as RequestResults['send']).message);
+    (this.rawRequest('send', args, noteOwn) as Promise<RequestResults['send']>).then(
       (result) => {
         if (!this.outbox.delete(entry.msgId)) return;
-        this.noteMessage(result.message);
         entry.resolve(result.message);
       },
       (error: ParleyError) => {
+        entry.inFlight = false;
         if (!this.outbox.has(entry.msgId)) return;
         // Transport problems keep the message for the next connection; a rate limit retries soon.
         if (error.code === 'disconnected' || error.code === 'timeout') return;
@@ -318,6 +332,8 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
   private onDisconnect(reason: string, code?: string): void {
     clearInterval(this.heartbeatTimer);
     this.welcomeInfo = undefined;
+    // Held live messages are dropped: lastSeen did not move past them, so the next catch-up fetches them.
+    this.held = undefined;
     for (const [id, request] of this.pending) {
       clearTimeout(request.timer);
       request.reject(new ParleyError('disconnected', `Connection lost: ${reason}`));
@@ -368,6 +384,7 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
         if (!request) return;
         this.pending.delete(frame['re'] as RequestId);
         clearTimeout(request.timer);
+        request.onResult?.(frame['data']);
         request.resolve(frame['data']);
         return;
       }
@@ -379,7 +396,8 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
         return;
       case 'message': {
         const message = (frame as unknown as { message: ChatMessage }).message;
-        this.noteMessage(message);
+        if (this.held) this.held.push(message);
+        else this.noteMessage(message);
         return;
       }
       case 'member_joined':
@@ -448,14 +466,23 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
     this.emit('welcome', welcome);
     const first = this.firstConnect;
     this.firstConnect = undefined;
+    this.resuming = true;
+    // While catching up, a live message must not move lastSeen past messages not fetched yet.
+    this.held = resumed ? [] : undefined;
     const ready = resumed ? this.resume() : this.baselineDms();
     ready
       .catch(() => {
         // A failed catch-up is retried by the next reconnect; the connection itself is usable.
       })
       .finally(() => {
-        for (const entry of this.outbox.values()) this.transmit(entry);
+        this.resuming = false;
         first?.resolve(welcome);
+        if (this.welcomeInfo !== welcome) return; // Dropped again meanwhile: the next welcome resends.
+        const held = this.held ?? [];
+        this.held = undefined;
+        for (const message of held) this.noteMessage(message);
+        // Oldest first: the server numbers them in the order they were written.
+        for (const entry of this.outbox.values()) if (!entry.inFlight) this.transmit(entry);
       });
   }
 

@@ -161,9 +161,10 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     clearInterval(this.sweepTimer);
     const stopped = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
     this.flushTick();
+    // Close first: a closing connection queues nothing, so nobody is sent N "member_left" events.
     for (const connection of this.connections) {
-      this.detach(connection);
       connection.closeWithError('server_shutdown', 'The server is shutting down');
+      this.detach(connection);
     }
     await stopped;
     this.store.close();
