@@ -82,7 +82,7 @@ describe('rooms', () => {
     for (const bad of ['', '   ', 'a\u0000b', 'two\nlines', 'tab\there', 'x'.repeat(65), '\u202Eevil', 'del\u007f']) {
       expect(await codeOf(bob.createRoom(bad)), JSON.stringify(bad)).toBe('room_name_invalid');
     }
-    expect(await codeOf(bob.createRoom('Topic too long', 't'.repeat(257)))).toBe('room_name_invalid');
+    expect(await codeOf(bob.createRoom('Topic too long', 't'.repeat(257)))).toBe('topic_invalid');
 
     // The limits are characters (code points), not UTF-16 units.
     const longest = await bob.createRoom('y'.repeat(64), 't'.repeat(256));

@@ -4,7 +4,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import {
+  connect,
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,7 +18,11 @@ import { ParleyClient, type ParleyClientOptions } from '../../src/main/core/clie
 import { encodeFrame, parseFrame, type ParsedFrame } from '../../src/main/core/framing/frame-codec.ts';
 import { FrameDecoder } from '../../src/main/core/framing/frame-decoder.ts';
 import { RoomServer } from '../../src/main/core/server/room-server.ts';
-import { resolveServerConfig, type ServerConfig, type ServerLimitsConfig } from '../../src/main/core/server/server-config.ts';
+import {
+  resolveServerConfig,
+  type ServerConfig,
+  type ServerLimitsConfig,
+} from '../../src/main/core/server/server-config.ts';
 
 export const CLI_PATH = resolve(import.meta.dirname, '../../src/main/core/cli/parley-server.ts');
 
@@ -220,7 +230,9 @@ export function spawnCli(args: string[], timeoutMs = 15_000, options: CliSpawnOp
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | string>((done) => child.on('exit', (code, signal) => done(code ?? signal ?? -1)));
-  const closed = new Promise<number | string>((done) => child.on('close', (code, signal) => done(code ?? signal ?? -1)));
+  const closed = new Promise<number | string>((done) =>
+    child.on('close', (code, signal) => done(code ?? signal ?? -1)),
+  );
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`CLI did not start: ${stderr}`)), timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -284,7 +296,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `condition` until it returns true (throws after timeoutMs). For state that emits no event. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what = 'condition', timeoutMs = 5000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what = 'condition',
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -46,7 +46,10 @@ export const roomCreateFrame = z.object({
   type: z.literal('room_create'),
   id: requestId,
   name: z.string().max(MAX_ROOM_NAME_CHARS * 8),
-  topic: z.string().max(MAX_TOPIC_CHARS * 8).optional(),
+  topic: z
+    .string()
+    .max(MAX_TOPIC_CHARS * 8)
+    .optional(),
 });
 
 export const roomListFrame = z.object({ type: z.literal('room_list'), id: requestId });

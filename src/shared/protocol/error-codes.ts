@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   name_invalid: 'The display name is empty, too long or contains control characters.',
   name_taken: 'Another connected user has this display name.',
   room_name_invalid: 'The room name is empty, too long or contains control characters.',
+  topic_invalid: 'The topic is too long or contains control characters.',
   room_exists: 'A room with this name already exists.',
   room_not_found: 'No room has this id.',
   room_limit: 'The server holds the maximum number of rooms.',

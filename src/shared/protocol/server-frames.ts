@@ -50,7 +50,10 @@ export interface ServerLimits {
   maxTextChars: number;
   ratePerSecond: number;
   rateBurst: number;
+  /** The server pings this often … */
   heartbeatMs: number;
+  /** … and closes a connection from which nothing arrived for this long. */
+  idleTimeoutMs: number;
 }
 
 export interface RequestResults {
@@ -70,6 +73,8 @@ export type RequestType = keyof RequestResults;
 
 export interface WelcomeFrame {
   type: 'welcome';
+  /** The hello's id, when it had one. */
+  re?: RequestId;
   protocol: number;
   server: { id: string; name: string };
   user: UserRef;

@@ -8,7 +8,12 @@ import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { DEFAULT_PORT } from '../../../shared/protocol/constants.ts';
-import { DEFAULT_LIMITS, resolveServerConfig, type ServerConfig, type ServerLimitsConfig } from '../server/server-config.ts';
+import {
+  DEFAULT_LIMITS,
+  resolveServerConfig,
+  type ServerConfig,
+  type ServerLimitsConfig,
+} from '../server/server-config.ts';
 import { defaultDataDir } from './default-data-dir.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -63,7 +68,10 @@ const fileSchema = z
     data_dir: z.string().min(1),
     log_level: z.enum(LOG_LEVELS),
     limits: limitsSchema,
-    history: z.object({ synchronous: z.enum(['normal', 'full']), max_size_mb: z.number().nonnegative() }).partial().strict(),
+    history: z
+      .object({ synchronous: z.enum(['normal', 'full']), max_size_mb: z.number().nonnegative() })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
@@ -141,7 +149,8 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
   if (flags.help) return 'help';
   const file = flags.config ? readConfigFile(flags.config) : {};
   const logLevel = flags['log-level'] ?? file.log_level ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level: unknown level ${logLevel}`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new UsageError(`--log-level: unknown level ${logLevel}`);
   const limits: Partial<ServerLimitsConfig> = {};
   for (const [key, value] of Object.entries(file.limits ?? {})) {
     limits[LIMIT_KEYS[key as keyof typeof LIMIT_KEYS]] = value;

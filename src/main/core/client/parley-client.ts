@@ -32,7 +32,12 @@ import { backoffDelay } from './backoff.ts';
 const MAX_INCOMING_FRAME_BYTES = 16 * 1024 * 1024;
 
 /** Hello errors that retrying with the same name cannot fix, and fatal codes that end the session. */
-const FINAL_CODES = new Set<ErrorCode | 'connect_failed'>(['name_invalid', 'name_taken', 'protocol_unsupported', 'replaced']);
+const FINAL_CODES = new Set<ErrorCode | 'connect_failed'>([
+  'name_invalid',
+  'name_taken',
+  'protocol_unsupported',
+  'replaced',
+]);
 
 export type Credentials = { userId: string; token: string };
 export type Target = { room: string } | { user: string };
@@ -127,6 +132,8 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private lastReceivedAt = 0;
   private closedByUser = false;
+  /** Id of the server last welcomed by. */
+  private serverId: string | undefined;
   /** True from welcome until the catch-up is done: new sends wait so the outbox keeps its order. */
   private resuming = false;
   /** Live messages received while resuming: emitted after the catch-up, so none of it is skipped. */
@@ -192,7 +199,11 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
     return this.rawRequest(type, args as Record<string, unknown>) as Promise<RequestResults[T]>;
   }
 
-  private rawRequest(type: string, args: Record<string, unknown>, onResult?: (data: unknown) => void): Promise<unknown> {
+  private rawRequest(
+    type: string,
+    args: Record<string, unknown>,
+    onResult?: (data: unknown) => void,
+  ): Promise<unknown> {
     if (!this.connected) return Promise.reject(new ParleyError('disconnected', 'Not connected'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -237,7 +248,10 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
     return this.request('room_members', { room });
   }
 
-  history(target: Target, page: { before?: number; after?: number; limit?: number } = {}): Promise<RequestResults['history']> {
+  history(
+    target: Target,
+    page: { before?: number; after?: number; limit?: number } = {},
+  ): Promise<RequestResults['history']> {
     return this.request('history', { ...target, ...page });
   }
 
@@ -275,7 +289,12 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
         entry.inFlight = false;
         if (!this.outbox.has(entry.msgId)) return;
         // Transport problems keep the message for the next connection; a rate limit retries soon.
-        if (error.code === 'disconnected' || error.code === 'timeout') return;
+        if (error.code === 'disconnected') return;
+        // No answer on a live connection: try again with the same msgId (stored at most once).
+        if (error.code === 'timeout') {
+          if (this.connected && !this.resuming) this.transmit(entry);
+          return;
+        }
         if (error.code === 'rate_limited') {
           setTimeout(() => this.connected && this.outbox.has(entry.msgId) && this.transmit(entry), 1000).unref();
           return;
@@ -446,6 +465,13 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
   }
 
   private onWelcome(welcome: WelcomeFrame): void {
+    // A different server id behind the same address (its data folder was replaced): the rooms and
+    // read positions of the old one mean nothing here.
+    if (this.serverId !== undefined && this.serverId !== welcome.server.id) {
+      this.joinedRooms.clear();
+      this.lastSeen.clear();
+    }
+    this.serverId = welcome.server.id;
     const resumed = this.attempt > 0 || this.lastSeen.size > 0;
     this.welcomeInfo = welcome;
     this.attempt = 0;
@@ -494,16 +520,40 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
 
   /** Rejoins rooms and fetches direct messages missed while disconnected, emitting them in order. */
   private async resume(): Promise<void> {
-    for (const room of this.joinedRooms) {
+    for (const room of [...this.joinedRooms]) {
       const since = this.lastSeen.get(room) ?? 0;
-      const joined = await this.request('room_join', { room, since, limit: MAX_CATCH_UP });
+      let joined: RequestResults['room_join'];
+      try {
+        joined = await this.patiently(() => this.request('room_join', { room, since, limit: MAX_CATCH_UP }));
+      } catch (error) {
+        // A room that no longer exists is forgotten; anything else fails the catch-up as a whole.
+        if (error instanceof ParleyError && error.code === 'room_not_found') {
+          this.joinedRooms.delete(room);
+          this.lastSeen.delete(room);
+          continue;
+        }
+        throw error;
+      }
       for (const message of joined.messages) this.noteMessage(message);
       if (joined.hasMore) await this.catchUp({ room });
     }
-    const { conversations } = await this.dmList();
+    const { conversations } = await this.patiently(() => this.dmList());
     for (const c of conversations) {
       const key = `dm:${c.user.id}`;
       if (c.lastSeq > (this.lastSeen.get(key) ?? 0)) await this.catchUp({ user: c.user.id });
+    }
+  }
+
+  /** Runs a request, waiting and retrying while the server answers rate_limited. */
+  private async patiently<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!(error instanceof ParleyError) || error.code !== 'rate_limited' || attempt >= 30) throw error;
+        const rate = this.welcomeInfo?.limits.ratePerSecond ?? 1;
+        await new Promise((wake) => setTimeout(wake, Math.max(50, 1000 / rate)));
+      }
     }
   }
 
@@ -511,7 +561,7 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
     const key = 'room' in target ? target.room : `dm:${target.user}`;
     for (;;) {
       const after = this.lastSeen.get(key) ?? 0;
-      const page = await this.history(target, { after, limit: MAX_HISTORY_PAGE });
+      const page = await this.patiently(() => this.history(target, { after, limit: MAX_HISTORY_PAGE }));
       for (const message of page.messages) this.noteMessage(message);
       if (!page.hasMore || page.messages.length === 0) return;
     }

@@ -81,7 +81,9 @@ export class Connection {
    */
   enqueue(frame: Buffer): void {
     if (this.closing) return;
-    if (this.pendingOutBytes + frame.length > this.maxQueueBytes) {
+    // One frame is always accepted into an empty queue, so no single reply can be undeliverable.
+    const pending = this.pendingOutBytes;
+    if (pending > 0 && pending + frame.length > this.maxQueueBytes) {
       this.hooks.onOverflow(this);
       return;
     }
@@ -98,7 +100,9 @@ export class Connection {
   }
 
   replyError(code: ErrorCode, message: string, re?: RequestId): void {
-    this.enqueue(encodeFrame(re === undefined ? { type: 'error', code, message } : { type: 'error', code, message, re }));
+    this.enqueue(
+      encodeFrame(re === undefined ? { type: 'error', code, message } : { type: 'error', code, message, re }),
+    );
   }
 
   /** Writes everything queued in one socket write. */
@@ -119,8 +123,13 @@ export class Connection {
    * Sends a fatal error frame (after whatever was queued), then closes. A client that does not
    * read is destroyed after a short grace period instead of being waited for.
    */
-  closeWithError(code: ErrorCode, message: string): void {
+  closeWithError(code: ErrorCode, message: string, options: { dropQueued?: boolean } = {}): void {
     if (this.closing) return;
+    // A client that is not reading would never get past the backlog: put the reason first.
+    if (options.dropQueued) {
+      this.queue = [];
+      this.queuedBytes = 0;
+    }
     this.flush();
     this.closing = true;
     if (this.socket.destroyed) return;

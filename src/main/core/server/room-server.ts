@@ -130,7 +130,12 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
       this.tcp.listen({ port, ...(host ? { host } : {}), backlog: 4096 }, () => {
         this.tcp.off('error', onError);
         const limits = this.config.limits;
-        const shortest = Math.min(limits.heartbeatMs, limits.handshakeTimeoutMs, limits.frameTimeoutMs, limits.idleTimeoutMs);
+        const shortest = Math.min(
+          limits.heartbeatMs,
+          limits.handshakeTimeoutMs,
+          limits.frameTimeoutMs,
+          limits.idleTimeoutMs,
+        );
         this.sweepTimer = setInterval(() => this.sweep(), Math.min(1000, Math.max(10, shortest / 4)));
         this.sweepTimer.unref();
         resolve();
@@ -161,11 +166,11 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     clearInterval(this.sweepTimer);
     const stopped = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
     this.flushTick();
-    // Close first: a closing connection queues nothing, so nobody is sent N "member_left" events.
-    for (const connection of this.connections) {
+    // Everyone is marked closing before anyone leaves a room: a closing connection queues
+    // nothing, so a shutdown does not send N×N "member_left" events nobody will read.
+    for (const connection of this.connections)
       connection.closeWithError('server_shutdown', 'The server is shutting down');
-      this.detach(connection);
-    }
+    for (const connection of this.connections) this.detach(connection);
     await stopped;
     this.store.close();
   }
@@ -180,7 +185,15 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     if (this.closed || this.connections.size >= limits.maxConnections || fromIp >= limits.maxConnectionsPerIp) {
       this.log.warn({ ip }, 'connection refused: too many connections');
       const message = this.closed ? 'The server is shutting down' : 'Too many connections';
-      socket.end(encodeFrame({ type: 'error', code: this.closed ? 'server_shutdown' : 'too_many_connections', message, fatal: true }));
+      socket.end(
+        encodeFrame({
+          type: 'error',
+          code: this.closed ? 'server_shutdown' : 'too_many_connections',
+          message,
+          fatal: true,
+        }),
+      );
+      socket.resume(); // discard its input so the close completes as soon as the peer answers
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
@@ -199,7 +212,9 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
         onDirty: (c) => this.markDirty(c),
         onOverflow: (c) => {
           this.log.warn({ ip: c.ip, user: c.user?.id, queued: c.pendingOutBytes }, 'slow consumer');
-          this.fatal(c, 'slow_consumer', 'Disconnected because messages were not read fast enough');
+          this.fatal(c, 'slow_consumer', 'Disconnected because messages were not read fast enough', {
+            dropQueued: true,
+          });
         },
       },
     );
@@ -234,10 +249,15 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
   }
 
   /** Closes a connection with a fatal error and takes it out of rooms at once. */
-  private fatal(connection: Connection, code: Parameters<Connection['closeWithError']>[0], message: string): void {
+  private fatal(
+    connection: Connection,
+    code: Parameters<Connection['closeWithError']>[0],
+    message: string,
+    options: { dropQueued?: boolean } = {},
+  ): void {
     this.log.info({ ip: connection.ip, user: connection.user?.id, code }, 'closing connection');
     this.detach(connection);
-    connection.closeWithError(code, message);
+    connection.closeWithError(code, message, options);
   }
 
   /** Removes a connection from rooms and the online maps, telling the rooms it left. Idempotent. */
@@ -251,7 +271,12 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
       const room = this.rooms.get(roomId);
       if (!room) continue;
       room.members.delete(connection);
-      this.broadcast(room, { type: 'member_left', room: room.id, user: { id: user.id, name: user.name }, reason: 'disconnected' });
+      this.broadcast(room, {
+        type: 'member_left',
+        room: room.id,
+        user: { id: user.id, name: user.name },
+        reason: 'disconnected',
+      });
     }
     connection.rooms.clear();
   }
@@ -322,17 +347,24 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     const reply = (code: Parameters<Connection['replyError']>[0], message: string) => {
       connection.replyError(code, message, re);
     };
+    const type = frame.type;
+    // Heartbeat answers cost nothing and are never refused (nor answered).
+    if (type === 'pong') return;
     if (!connection.bucket.take(now)) {
       reply('rate_limited', `More than ${this.config.limits.ratePerSecond} frames per second`);
       return;
     }
-    const type = frame.type;
     if (!isClientFrameType(type)) {
       reply('unknown_type', `Unknown frame type "${type.slice(0, 64)}"`);
       return;
     }
     if (!connection.user && type !== 'hello') {
       reply('not_authenticated', 'Send hello first');
+      return;
+    }
+    // The version is checked before the v1 schema: a future hello may be shaped differently.
+    if (type === 'hello' && !connection.user && frame['protocol'] !== PROTOCOL_VERSION) {
+      this.fatal(connection, 'protocol_unsupported', `This server speaks protocol ${PROTOCOL_VERSION} only`);
       return;
     }
     const checked = CLIENT_FRAME_SCHEMAS[type].safeParse(frame);
@@ -342,12 +374,18 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     }
     // Keep one total order: messages accepted earlier in this tick are committed and delivered
     // before any other request (a leave, a rename) takes effect.
-    if (type !== 'send' && type !== 'pong' && this.batch.length > 0) this.commitBatch();
+    if (type !== 'send' && this.batch.length > 0) this.commitBatch();
     try {
       this.dispatch(connection, checked.data as ClientFrame);
     } catch (error) {
-      this.log.error({ err: error, type }, 'request failed');
-      reply('internal', 'The server could not carry out this request');
+      // SQLite errors here are writes refused by a full disk or the history size cap.
+      if ((error as { code?: unknown }).code === 'ERR_SQLITE_ERROR') {
+        this.log.error({ err: error, type }, 'storage error');
+        reply('storage_failed', 'The server could not store this change (its storage is full or failing)');
+      } else {
+        this.log.error({ err: error, type }, 'request failed');
+        reply('internal', 'The server could not carry out this request');
+      }
     }
   }
 
@@ -356,7 +394,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
       case 'hello':
         return this.hello(connection, frame);
       case 'pong':
-        return;
+        return; // handled before the rate limit
       case 'ping':
         connection.reply<'ping'>(frame.id, {});
         return;
@@ -386,10 +424,6 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     const re = frame.id;
     if (connection.user) {
       connection.replyError('already_authenticated', 'hello was already accepted', re);
-      return;
-    }
-    if (frame.protocol !== PROTOCOL_VERSION) {
-      this.fatal(connection, 'protocol_unsupported', `This server speaks protocol ${PROTOCOL_VERSION} only`);
       return;
     }
     const name = checkDisplayName(frame.name);
@@ -431,6 +465,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
         ratePerSecond: limits.ratePerSecond,
         rateBurst: limits.rateBurst,
         heartbeatMs: limits.heartbeatMs,
+        idleTimeoutMs: limits.idleTimeoutMs,
       },
     };
     this.log.info({ ip: connection.ip, user: user.id, name: name.value, resumed: !credentials }, 'user connected');
@@ -479,7 +514,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     }
     const topic = checkTopic(frame.topic ?? '');
     if (!topic.ok) {
-      connection.replyError('room_name_invalid', topic.reason, frame.id);
+      connection.replyError('topic_invalid', topic.reason, frame.id);
       return;
     }
     if (this.rooms.size >= this.config.limits.maxRooms) {
@@ -516,8 +551,11 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     }
     const page =
       frame.since === undefined
-        ? this.store.latest(room.id, Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE))
-        : this.store.after(room.id, frame.since, Math.min(frame.limit ?? MAX_CATCH_UP, MAX_CATCH_UP));
+        ? fitPage(this.store.latest(room.id, Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE)), 'newest')
+        : fitPage(
+            this.store.after(room.id, frame.since, Math.min(frame.limit ?? MAX_CATCH_UP, MAX_CATCH_UP)),
+            'oldest',
+          );
     connection.reply<'room_join'>(frame.id, {
       room: this.roomInfo(room),
       members: this.memberList(room),
@@ -532,7 +570,12 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     room.members.delete(connection);
     connection.rooms.delete(room.id);
     const user = connection.user!;
-    this.broadcast(room, { type: 'member_left', room: room.id, user: { id: user.id, name: user.name }, reason: 'left' });
+    this.broadcast(room, {
+      type: 'member_left',
+      room: room.id,
+      user: { id: user.id, name: user.name },
+      reason: 'left',
+    });
     connection.reply<'room_leave'>(frame.id, {});
   }
 
@@ -574,11 +617,14 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     if (!conv) return;
     const limit = Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE);
     const page =
-      frame.before !== undefined
-        ? this.store.before(conv.key, frame.before, limit)
-        : frame.after !== undefined
-          ? this.store.after(conv.key, frame.after, limit)
-          : this.store.latest(conv.key, limit);
+      frame.after !== undefined
+        ? fitPage(this.store.after(conv.key, frame.after, limit), 'oldest')
+        : fitPage(
+            frame.before !== undefined
+              ? this.store.before(conv.key, frame.before, limit)
+              : this.store.latest(conv.key, limit),
+            'newest',
+          );
     connection.reply<'history'>(frame.id, page);
   }
 
@@ -595,13 +641,8 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
 
   private send(connection: Connection, frame: ClientFrame<'send'>): void {
     const user = connection.user!;
-    const conv = this.conversation(connection, frame, frame.id);
-    if (!conv) return;
-    const text = checkMessageText(frame.text, this.config.limits.maxTextChars);
-    if (!text.ok) {
-      connection.replyError(text.code, text.reason, frame.id);
-      return;
-    }
+    // A resend of a stored msgId is answered with the stored message before any other check, so
+    // that a client resending after a reconnect always learns the outcome of its first attempt.
     const dedupKey = `${user.id}\n${frame.msgId}`;
     const pending = this.batchByMsgId.get(dedupKey);
     if (pending) {
@@ -611,6 +652,13 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     const stored = this.store.findByMsgId(user.id, frame.msgId);
     if (stored) {
       connection.reply<'send'>(frame.id, { message: stored, duplicate: true });
+      return;
+    }
+    const conv = this.conversation(connection, frame, frame.id);
+    if (!conv) return;
+    const text = checkMessageText(frame.text, this.config.limits.maxTextChars);
+    if (!text.ok) {
+      connection.replyError(text.code, text.reason, frame.id);
       return;
     }
     const message: ChatMessage = {
@@ -699,3 +747,27 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
 }
 
 const PING_FRAME = encodeFrame({ type: 'ping' });
+
+/**
+ * Bytes of history one reply may carry (estimated generously: 3 bytes per UTF-16 unit). Keeps
+ * every reply well below the client's frame limit and the per-client queue bound, whatever the
+ * page size and text length; `hasMore` tells the client to ask for the rest.
+ */
+export const REPLY_HISTORY_BUDGET_BYTES = 1024 * 1024;
+
+/** Trims a page to the reply budget, keeping the newest (paging back) or oldest (paging forward) end. */
+function fitPage(page: { messages: ChatMessage[]; hasMore: boolean }, keep: 'newest' | 'oldest') {
+  const { messages } = page;
+  let budget = REPLY_HISTORY_BUDGET_BYTES;
+  let kept = 0;
+  for (; kept < messages.length; kept++) {
+    const m = messages[keep === 'oldest' ? kept : messages.length - 1 - kept]!;
+    budget -= 160 + 3 * (m.text.length + m.fromName.length + m.msgId.length);
+    if (budget < 0 && kept > 0) break;
+  }
+  if (kept === messages.length) return page;
+  return {
+    messages: keep === 'oldest' ? messages.slice(0, kept) : messages.slice(messages.length - kept),
+    hasMore: true,
+  };
+}

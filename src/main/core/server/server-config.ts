@@ -57,7 +57,7 @@ export const DEFAULT_LIMITS: ServerLimitsConfig = {
   frameTimeoutMs: 30_000,
   heartbeatMs: 15_000,
   idleTimeoutMs: 45_000,
-  maxRooms: 10_000,
+  maxRooms: 1000,
 };
 
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataDir'> = {

@@ -100,9 +100,7 @@ export class HistoryStore {
     this.db = db;
     const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id';
     this.stmt = {
-      insertMessage: db.prepare(
-        `INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      insertMessage: db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       latest: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? ORDER BY seq DESC LIMIT ?`),
       before: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
       after: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? AND seq > ? ORDER BY seq ASC LIMIT ?`),
@@ -116,7 +114,7 @@ export class HistoryStore {
       dmsOf: db.prepare(
         `SELECT d.user_b AS peer, u.name AS peer_name, d.last_seq, d.last_ts FROM dms d JOIN users u ON u.id = d.user_b WHERE d.user_a = ?1
          UNION ALL
-         SELECT d.user_a AS peer, u.name AS peer_name, d.last_seq, d.last_ts FROM dms d JOIN users u ON u.id = d.user_a WHERE d.user_b = ?1
+         SELECT d.user_a AS peer, u.name AS peer_name, d.last_seq, d.last_ts FROM dms d JOIN users u ON u.id = d.user_a WHERE d.user_b = ?1 AND d.user_a <> ?1
          ORDER BY last_ts DESC`,
       ),
       insertUser: db.prepare('INSERT INTO users (id, token_hash, name, created_at) VALUES (?, ?, ?, ?)'),
@@ -219,7 +217,13 @@ export class HistoryStore {
   }
 
   /** Creates a room; undefined when a room with the same name (ignoring case) exists. */
-  createRoom(name: string, nameKey: string, topic: string, createdBy: string, now = Date.now()): StoredRoom | undefined {
+  createRoom(
+    name: string,
+    nameKey: string,
+    topic: string,
+    createdBy: string,
+    now = Date.now(),
+  ): StoredRoom | undefined {
     if (this.stmt.roomByKey.get(nameKey)) return undefined;
     const id = newId('r_');
     this.stmt.insertRoom.run(id, name, nameKey, topic, now, createdBy, now);
