@@ -1,0 +1,208 @@
+/**
+ * The app's API contract: every call the UI can make (with its argument schema and result type)
+ * and every event it can receive. Defined once, here; everything else derives from it:
+ *  - the SessionManager (src/main/core/session) implements `ParleyApiCalls`;
+ *  - Electron main registers one IPC handler per channel, validating arguments with API_ARGS;
+ *  - the preload exposes one function per channel, allowlisted by API_CALL_NAMES;
+ *  - the browser build implements the same object over a WebSocket (src/main/core/web);
+ *  - the renderer only ever sees a `ParleyApi`.
+ * Adding a call: add its schema to API_ARGS and its result to ApiResults — the compiler then
+ * points at every place that must handle it.
+ */
+import { z } from 'zod';
+import { MAX_CLIENT_ID_CHARS } from '../protocol/constants.ts';
+import type { ChatMessage, DmSummary, RequestResults, RoomInfo, UserRef } from '../protocol/server-frames.ts';
+
+// ── argument schemas ────────────────────────────────────────────────────────────────────────
+// Bounds are generous (the server applies the exact rules) but finite: IPC and WebSocket input
+// is untrusted too.
+
+/** Identifies one server the user is connected to (or remembers): "host:port". */
+const serverKey = z.string().min(1).max(300);
+const entityId = z.string().min(1).max(64);
+export const conversationTarget = z.union([
+  z.object({ room: entityId }).strict(),
+  z.object({ user: entityId }).strict(),
+]);
+export type ConversationTarget = z.infer<typeof conversationTarget>;
+
+export const API_ARGS = {
+  getAppInfo: z.tuple([]),
+  getSettings: z.tuple([]),
+  /** Sets the display name and applies it to every connected server. */
+  setDisplayName: z.tuple([z.string().max(512)]),
+  listServers: z.tuple([]),
+  connectServer: z.tuple([
+    z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65535) }).strict(),
+  ]),
+  disconnectServer: z.tuple([serverKey]),
+  /** Removes a server from the recent list (disconnecting first). */
+  forgetServer: z.tuple([serverKey]),
+  getHostStatus: z.tuple([]),
+  startHosting: z.tuple([
+    z
+      .object({ port: z.number().int().min(0).max(65535).optional(), name: z.string().max(256).optional() })
+      .strict(),
+  ]),
+  stopHosting: z.tuple([]),
+  listRooms: z.tuple([serverKey]),
+  createRoom: z.tuple([serverKey, z.object({ name: z.string().max(1024), topic: z.string().max(4096).optional() }).strict()]),
+  joinRoom: z.tuple([serverKey, entityId]),
+  leaveRoom: z.tuple([serverKey, entityId]),
+  /** Older history of a conversation: messages with seq < before. */
+  loadOlder: z.tuple([serverKey, conversationTarget, z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)]),
+  /** Latest page of a conversation (used when opening a DM). */
+  loadLatest: z.tuple([serverKey, conversationTarget]),
+  listDms: z.tuple([serverKey]),
+  /**
+   * Queues a message; resolves at once. The outcome arrives as a `message` event with the same
+   * msgId (stored, with seq and ts) or a `sendFailed` event. Survives reconnects.
+   */
+  sendMessage: z.tuple([serverKey, conversationTarget, z.string().max(64_000), z.string().min(1).max(MAX_CLIENT_ID_CHARS)]),
+  /** Opens an http(s) link in the system browser; anything else is refused. */
+  openLink: z.tuple([z.string().max(8192)]),
+} as const;
+
+export type ApiCallName = keyof typeof API_ARGS;
+export type ApiArgs<C extends ApiCallName> = z.infer<(typeof API_ARGS)[C]>;
+
+// ── result and event payload types ─────────────────────────────────────────────────────────
+
+export interface AppInfo {
+  /** Where the UI runs: the desktop app, or a browser served by parley-server --web. */
+  platform: 'electron' | 'web';
+  /** Hosting a room server is a desktop feature. */
+  canHost: boolean;
+  /** In the browser only the serving host can be joined. */
+  canConnectAnywhere: boolean;
+  version: string;
+}
+
+export interface Settings {
+  /** null until the user chose one (first run). */
+  displayName: string | null;
+}
+
+export type ServerStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+/** A server in the server list: connected, connecting, or remembered from before. */
+export interface ServerView {
+  key: string;
+  host: string;
+  port: number;
+  /** The server's own name once known (welcome), else the address. */
+  name: string;
+  serverId: string | null;
+  status: ServerStatus;
+  /** While reconnecting: when the next attempt starts (ms since epoch), for a countdown. */
+  retryAt: number | null;
+  /** Why it is failed/reconnecting, in words; code when the server said one. */
+  error: { code: string; message: string } | null;
+  /** Who we are on this server (when connected). */
+  self: UserRef | null;
+  /** True for the server this app hosts. */
+  hosted: boolean;
+  /** Messages waiting for the server's acknowledgement (kept across reconnects). */
+  unsent: number;
+  lastConnected: number | null;
+}
+
+export type HostStatus = 'stopped' | 'starting' | 'running' | 'failed';
+
+export interface HostView {
+  status: HostStatus;
+  name: string | null;
+  port: number | null;
+  /** The key of the hosted server in the server list, once running. */
+  serverKey: string | null;
+  error: string | null;
+}
+
+export interface DisplayNameResult {
+  displayName: string;
+  /** One entry per connected server: whether it accepted the new name. */
+  servers: { key: string; ok: boolean; code?: string; message?: string }[];
+}
+
+export type RoomJoinResult = RequestResults['room_join'];
+export type HistoryPage = RequestResults['history'];
+
+export interface ApiResults {
+  getAppInfo: AppInfo;
+  getSettings: Settings;
+  setDisplayName: DisplayNameResult;
+  listServers: ServerView[];
+  connectServer: ServerView;
+  disconnectServer: void;
+  forgetServer: void;
+  getHostStatus: HostView;
+  startHosting: HostView;
+  stopHosting: HostView;
+  listRooms: RoomInfo[];
+  createRoom: RoomInfo;
+  joinRoom: RoomJoinResult;
+  leaveRoom: void;
+  loadOlder: HistoryPage;
+  loadLatest: HistoryPage;
+  listDms: DmSummary[];
+  sendMessage: void;
+  openLink: void;
+}
+
+export interface ApiEvents {
+  /** A server's view changed (status, name, self, unsent count…), or a server was added. */
+  serverChanged: ServerView;
+  serverRemoved: { key: string };
+  /** A message in a conversation of that server: live, caught up after a reconnect, or our own confirmed. */
+  message: { server: string; message: ChatMessage };
+  sendFailed: { server: string; msgId: string; code: string; reason: string };
+  memberJoined: { server: string; room: string; user: UserRef };
+  memberLeft: { server: string; room: string; user: UserRef; reason: 'left' | 'disconnected' };
+  userRenamed: { server: string; user: UserRef; oldName: string };
+  roomCreated: { server: string; room: RoomInfo };
+  settingsChanged: Settings;
+  hostChanged: HostView;
+}
+
+export type ApiEventName = keyof ApiEvents;
+
+/** Runtime allowlists: the compiler keeps them equal to the types above. */
+export const API_CALL_NAMES = Object.keys(API_ARGS) as ApiCallName[];
+const EVENT_FLAGS = {
+  serverChanged: true,
+  serverRemoved: true,
+  message: true,
+  sendFailed: true,
+  memberJoined: true,
+  memberLeft: true,
+  userRenamed: true,
+  roomCreated: true,
+  settingsChanged: true,
+  hostChanged: true,
+} as const satisfies Record<ApiEventName, true>;
+export const API_EVENT_NAMES = Object.keys(EVENT_FLAGS) as ApiEventName[];
+
+/** The calls, as implemented by the session manager and proxied by preload / WebSocket. */
+export type ParleyApiCalls = { [C in ApiCallName]: (...args: ApiArgs<C>) => Promise<ApiResults[C]> };
+
+export type Unsubscribe = () => void;
+
+/** What the renderer gets: every call, plus event subscription. */
+export interface ParleyApi extends ParleyApiCalls {
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe;
+}
+
+/** IPC channel names (Electron) for calls and for the one event channel. */
+export const ipcChannel = (call: ApiCallName): string => `parley:${call}`;
+export const IPC_EVENT_CHANNEL = 'parley:event';
+
+/** An error a call rejects with; `code` is a protocol error code or one of the API's own. */
+export interface ApiErrorShape {
+  code: string;
+  message: string;
+}
+
+/** Makes a server key from an address ("[::1]:7275" for IPv6). */
+export function serverKeyOf(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
