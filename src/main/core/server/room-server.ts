@@ -468,7 +468,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
         idleTimeoutMs: limits.idleTimeoutMs,
       },
     };
-    this.log.info({ ip: connection.ip, user: user.id, name: name.value, resumed: !credentials }, 'user connected');
+    this.log.info({ ip: connection.ip, user: user.id, userName: name.value, resumed: !credentials }, 'user connected');
     connection.enqueue(encodeFrame(re === undefined ? welcome : { ...welcome, re }));
   }
 
@@ -533,7 +533,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     connection.reply<'room_create'>(frame.id, { room: info });
     const event = encodeFrame({ type: 'room_created', room: info });
     for (const other of this.online.values()) if (other !== connection) other.enqueue(event);
-    this.log.info({ room: room.id, name: room.name }, 'room created');
+    this.log.info({ room: room.id, roomName: room.name }, 'room created');
     this.emit('rooms_changed', this.rooms.size);
   }
 
