@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
 const root = import.meta.dirname;
@@ -12,6 +13,9 @@ export default defineConfig({
           index: resolve(root, 'src/main/index.ts'),
           // out/main/parley-server.js: the headless server, imported by bin/parley-server.js.
           'parley-server': resolve(root, 'src/main/core/cli/parley-server.ts'),
+          // out/main/hosted-server-worker.js: the room server the app hosts, run in a worker thread
+          // (HostedServer's workerUrl, src/main/index.ts).
+          'hosted-server-worker': resolve(root, 'src/main/core/host/hosted-server-worker.ts'),
         },
       },
     },
@@ -33,6 +37,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src/renderer'),
+    plugins: [react()],
     build: {
       rolldownOptions: {
         input: { index: resolve(root, 'src/renderer/index.html') },

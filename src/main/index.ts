@@ -1,49 +1,152 @@
 /**
- * Electron main process (placeholder: a later issue adds the room server, IPC and app menu).
- * Security baseline: every renderer is sandboxed with context isolation and no Node integration,
- * may not navigate away from the app, may not open windows and gets no permissions.
+ * Electron main process: wiring only. The chat logic is the SessionManager (src/main/core, plain
+ * Node); the window and its hardening are in window.ts, the IPC bridge in ipc/register-api.ts.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, session } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, Menu, session } from 'electron';
+import { createAppProfileStore } from './app-profile-store.ts';
+import { HOSTED_SERVER_WORKER_FILE, HostedServer } from './core/host/hosted-server.ts';
+import type { Logger } from './core/server/logger.ts';
+import { SessionManager } from './core/session/session-manager.ts';
+import { registerApi } from './ipc/register-api.ts';
+import {
+  buildAppMenu,
+  createMainWindow,
+  hardenSession,
+  hardenWebContents,
+  isAppDocumentUrl,
+  resolveAppLocation,
+} from './window.ts';
+
+/** How long quitting waits for the session (goodbye to clients of the hosted server, history flush). */
+const SHUTDOWN_TIMEOUT_MS = 5000;
+
+// Test-only hook (Playwright gives each app instance its own profile folder). Must come before the
+// single-instance lock, which lives in that folder.
+const testUserData = process.env['NODE_ENV'] === 'test' ? process.env['PARLEY_USER_DATA_DIR'] : undefined;
+if (testUserData) app.setPath('userData', testUserData);
 
 app.enableSandbox();
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
-
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1000,
-    height: 700,
-    minWidth: 480,
-    minHeight: 360,
-    title: 'Parley',
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-
-  const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (!app.isPackaged && devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  start();
 }
 
-void app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+function start(): void {
+  const location = resolveAppLocation({
+    isPackaged: app.isPackaged,
+    devServerUrl: process.env['ELECTRON_RENDERER_URL'],
+    rendererIndex: join(import.meta.dirname, '../renderer/index.html'),
   });
-});
+  const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+  const log = consoleLogger(location.kind === 'dev');
+  let mainWindow: BrowserWindow | null = null;
+  let shutdown: () => Promise<void> = async () => {};
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  // Every web contents (including any the app did not create itself) gets the same rules.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, location));
+
+  const openWindow = (): void => {
+    const win = createMainWindow({ location, preloadPath });
+    win.webContents.on('render-process-gone', (_event, details) =>
+      console.error(`[parley] renderer gone: ${details.reason} (exit code ${details.exitCode})`),
+    );
+    win.on('closed', () => {
+      if (mainWindow === win) mainWindow = null;
+    });
+    mainWindow = win;
+  };
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession, location);
+    Menu.setApplicationMenu(buildAppMenu({ dev: location.kind === 'dev', platform: process.platform }));
+
+    const profile = createAppProfileStore();
+    const host = new HostedServer({
+      // The worker is its own bundle next to this one (electron.vite.config.ts).
+      workerUrl: pathToFileURL(join(import.meta.dirname, HOSTED_SERVER_WORKER_FILE)),
+      dataDir: join(app.getPath('userData'), 'hosted-server'),
+      logger: log,
+    });
+    const sessionManager = new SessionManager({
+      app: { platform: 'electron', canHost: true, canConnectAnywhere: true, version: app.getVersion() },
+      profile,
+      host,
+      logger: log,
+    });
+    const unregister = registerApi(sessionManager, {
+      getWindow: () => mainWindow,
+      isAppDocument: (url) => isAppDocumentUrl(url, location),
+    });
+    shutdown = async () => {
+      unregister();
+      await withTimeout(Promise.resolve(sessionManager.close()), SHUTDOWN_TIMEOUT_MS);
+      await profile.flush();
+    };
+
+    openWindow();
+    app.on('activate', () => {
+      if (!mainWindow) openWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Quit cleanly: hold the quit until the session is closed (hosting stopped with a goodbye to its
+  // clients, connections closed) and the profile is on disk, then quit for real.
+  let quitState: 'running' | 'closing' | 'closed' = 'running';
+  app.on('before-quit', (event) => {
+    if (quitState === 'closed') return;
+    event.preventDefault();
+    if (quitState === 'closing') return;
+    quitState = 'closing';
+    shutdown()
+      .catch((error: unknown) => console.error('[parley] error while quitting', error))
+      .finally(() => {
+        quitState = 'closed';
+        app.quit();
+      });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());
+}
+
+/** The core's log records on the console: warnings and errors, and everything in development. */
+function consoleLogger(verbose: boolean): Logger {
+  const quiet = () => {};
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (obj: object, msg?: string): void =>
+      console[level](`[parley] ${msg ?? ''}`, obj);
+  return {
+    debug: verbose ? write('debug') : quiet,
+    info: verbose ? write('info') : quiet,
+    warn: write('warn'),
+    error: write('error'),
+  };
+}
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      console.warn(`[parley] the session did not close within ${ms} ms; quitting anyway`);
+      resolve();
+    }, ms);
+    promise
+      .catch((error: unknown) => console.error('[parley] error while closing the session', error))
+      .finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+  });
+}

@@ -12,6 +12,10 @@
 import { z } from 'zod';
 import { MAX_CLIENT_ID_CHARS } from '../protocol/constants.ts';
 import type { ChatMessage, DmSummary, RequestResults, RoomInfo, UserRef } from '../protocol/server-frames.ts';
+import type { ApiCallName, ApiEventName } from './names.ts';
+
+export { API_CALL_NAMES, API_EVENT_NAMES, IPC_EVENT_CHANNEL, ipcChannel } from './names.ts';
+export type { ApiCallName, ApiEventName } from './names.ts';
 
 // ── argument schemas ────────────────────────────────────────────────────────────────────────
 // Bounds are generous (the server applies the exact rules) but finite: IPC and WebSocket input
@@ -61,9 +65,8 @@ export const API_ARGS = {
   sendMessage: z.tuple([serverKey, conversationTarget, z.string().max(64_000), z.string().min(1).max(MAX_CLIENT_ID_CHARS)]),
   /** Opens an http(s) link in the system browser; anything else is refused. */
   openLink: z.tuple([z.string().max(8192)]),
-} as const;
+} as const satisfies Record<ApiCallName, z.ZodTuple>;
 
-export type ApiCallName = keyof typeof API_ARGS;
 export type ApiArgs<C extends ApiCallName> = z.infer<(typeof API_ARGS)[C]>;
 
 // ── result and event payload types ─────────────────────────────────────────────────────────
@@ -164,23 +167,12 @@ export interface ApiEvents {
   hostChanged: HostView;
 }
 
-export type ApiEventName = keyof ApiEvents;
-
-/** Runtime allowlists: the compiler keeps them equal to the types above. */
-export const API_CALL_NAMES = Object.keys(API_ARGS) as ApiCallName[];
-const EVENT_FLAGS = {
-  serverChanged: true,
-  serverRemoved: true,
-  message: true,
-  sendFailed: true,
-  memberJoined: true,
-  memberLeft: true,
-  userRenamed: true,
-  roomCreated: true,
-  settingsChanged: true,
-  hostChanged: true,
-} as const satisfies Record<ApiEventName, true>;
-export const API_EVENT_NAMES = Object.keys(EVENT_FLAGS) as ApiEventName[];
+// Compile-time checks that the name lists in names.ts and the types here agree exactly.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const callNamesMatch: Same<ApiCallName, keyof typeof API_ARGS> & Same<ApiCallName, keyof ApiResults> = true;
+const eventNamesMatch: Same<ApiEventName, keyof ApiEvents> = true;
+void callNamesMatch;
+void eventNamesMatch;
 
 /** The calls, as implemented by the session manager and proxied by preload / WebSocket. */
 export type ParleyApiCalls = { [C in ApiCallName]: (...args: ApiArgs<C>) => Promise<ApiResults[C]> };
@@ -192,9 +184,6 @@ export interface ParleyApi extends ParleyApiCalls {
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe;
 }
 
-/** IPC channel names (Electron) for calls and for the one event channel. */
-export const ipcChannel = (call: ApiCallName): string => `parley:${call}`;
-export const IPC_EVENT_CHANNEL = 'parley:event';
 
 /** An error a call rejects with; `code` is a protocol error code or one of the API's own. */
 export interface ApiErrorShape {

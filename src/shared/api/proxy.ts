@@ -3,15 +3,15 @@
  * response envelope, and one that subscribes to events. The Electron preload (over IPC) and the
  * browser build (over a WebSocket) both use it, so the two can never expose different APIs.
  */
-import {
-  API_CALL_NAMES,
-  type ApiCallName,
-  type ApiErrorShape,
-  type ApiEventName,
-  type ApiEvents,
-  type ParleyApi,
-  type ParleyApiCalls,
-  type Unsubscribe,
+import { API_CALL_NAMES } from './names.ts';
+import type {
+  ApiCallName,
+  ApiErrorShape,
+  ApiEventName,
+  ApiEvents,
+  ParleyApi,
+  ParleyApiCalls,
+  Unsubscribe,
 } from './contract.ts';
 
 /** What a call returns across a process or network boundary: errors survive serialization. */
