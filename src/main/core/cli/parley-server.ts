@@ -3,11 +3,45 @@
  * `parley-server`: the room server without a screen. See README.md ("Run a headless server").
  * Logs are JSON lines on stdout (pino). SIGINT/SIGTERM shut down cleanly: clients are told
  * `server_shutdown`, pending messages are committed and the database is checkpointed and closed.
+ * With --web it also serves the app to browsers (src/main/core/web), joined to this server only.
  */
-import { hostname } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
+import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { RoomServer } from '../server/room-server.ts';
+import { reachableHost, startWebServer, WebRootError, type WebServer } from '../web/web-server.ts';
 import { parseServerOptions, USAGE, UsageError } from './server-options.ts';
+
+/**
+ * The package folder: the nearest parent with a package.json. Found from this module's own
+ * location, which is src/main/core/cli/ when run from source and out/main/ when built.
+ */
+function packageRoot(): { root: string; version: string } {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const { version } = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
+      return { root: dir, version: typeof version === 'string' ? version : '0.0.0' };
+    }
+    if (dirname(dir) === dir) return { root: join(import.meta.dirname, '..', '..'), version: '0.0.0' };
+  }
+}
+
+/** The URLs at which browsers reach the web UI: every external address when bound to all of them. */
+function webUrls(address: string, port: number): string[] {
+  const url = (host: string) => `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  if (address !== '::' && address !== '0.0.0.0') return [url(address)];
+  const urls: string[] = [];
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) {
+      if (entry.internal) continue;
+      if (entry.family === 'IPv6' && (address === '0.0.0.0' || entry.address.startsWith('fe80:'))) continue;
+      urls.push(url(entry.address));
+    }
+  }
+  return urls.length > 0 ? urls : [url(address === '::' ? '::1' : '127.0.0.1')];
+}
 
 async function main(): Promise<number> {
   let options;
@@ -24,6 +58,16 @@ async function main(): Promise<number> {
   }
   const log = pino({ name: 'parley-server', level: options.logLevel });
   const { config } = options;
+  const pkg = packageRoot();
+  const webRoot = options.web ? (options.web.root ?? join(pkg.root, 'out', 'renderer')) : undefined;
+  if (webRoot !== undefined && !existsSync(join(webRoot, 'index.html'))) {
+    const hint = options.web?.root
+      ? `--web-root ${webRoot} has no index.html`
+      : `the web UI is not built (${join(webRoot, 'index.html')} is missing): run \`npm run build\` first`;
+    log.fatal({ webRoot, reason: hint }, 'could not start');
+    process.stderr.write(`parley-server: ${hint}\n`);
+    return 1;
+  }
   let server: RoomServer;
   try {
     server = await RoomServer.start(config, { logger: log });
@@ -34,22 +78,47 @@ async function main(): Promise<number> {
   const { address, port } = server.address;
   log.info({ address, port, serverName: config.name, dataDir: config.dataDir, serverId: server.id }, 'listening');
 
+  let web: WebServer | undefined;
+  if (options.web && webRoot !== undefined) {
+    try {
+      web = await startWebServer({
+        host: options.web.host,
+        port: options.web.port,
+        staticDir: webRoot,
+        roomServer: { host: reachableHost(address), port },
+        version: pkg.version,
+        logger: log,
+      });
+    } catch (error) {
+      const reason = error instanceof WebRootError ? error.message : 'the web UI could not listen';
+      log.fatal({ err: error, webPort: options.web.port, webRoot, reason }, 'could not start');
+      await server.close();
+      return 1;
+    }
+    const bound = web.address;
+    const urls = webUrls(bound.address, bound.port);
+    log.info({ url: urls[0], urls, address: bound.address, port: bound.port, webRoot }, 'web ui');
+  }
+
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'shutting down');
-      server.close().then(
-        () => {
-          log.info('stopped');
-          resolve(0);
-        },
-        (error: unknown) => {
-          log.error({ err: error }, 'error while shutting down');
-          resolve(1);
-        },
-      );
+      // Browsers first: their sessions leave the room server before it shuts down.
+      Promise.resolve(web?.close())
+        .then(() => server.close())
+        .then(
+          () => {
+            log.info('stopped');
+            resolve(0);
+          },
+          (error: unknown) => {
+            log.error({ err: error }, 'error while shutting down');
+            resolve(1);
+          },
+        );
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));

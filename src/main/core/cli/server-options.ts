@@ -19,10 +19,24 @@ import { defaultDataDir } from './default-data-dir.ts';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Serving the UI to browsers (`--web`). */
+export interface WebOptions {
+  /** Interface for the web UI; '' means every interface (IPv6 and IPv4). */
+  host: string;
+  /** HTTP port; 0 picks a free one. */
+  port: number;
+  /** The built renderer to serve; undefined means the package's out/renderer. */
+  root: string | undefined;
+}
+
+export const DEFAULT_WEB_PORT = 7280;
+
 export interface CliOptions {
   config: ServerConfig;
   logLevel: LogLevel;
   configFile: string | undefined;
+  /** null unless --web (or `[web] enabled = true`). */
+  web: WebOptions | null;
 }
 
 export const USAGE = `Usage: parley-server [options]
@@ -36,6 +50,10 @@ Options:
   --data-dir <path>     Where history is kept (default: ${defaultDataDir()})
   --config <file>       TOML config file (flags override it)
   --log-level <level>   ${LOG_LEVELS.join(' | ')} (default: info)
+  --web                 Also serve the app to browsers on the LAN (HTTP + WebSocket)
+  --web-port <n>        HTTP port of the web UI (default: ${DEFAULT_WEB_PORT})
+  --web-host <address>  Interface for the web UI (default: the same as --host)
+  --web-root <path>     The built UI to serve (default: out/renderer of this package)
   -h, --help            Show this help
 `;
 
@@ -72,6 +90,10 @@ const fileSchema = z
       .object({ synchronous: z.enum(['normal', 'full']), max_size_mb: z.number().nonnegative() })
       .partial()
       .strict(),
+    web: z
+      .object({ enabled: z.boolean(), port: z.number().int().min(0).max(65535), host: z.string().max(255) })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
@@ -103,9 +125,9 @@ function readConfigFile(path: string): ConfigFile {
   return checked.data;
 }
 
-function parsePort(value: string): number {
+function parsePort(value: string, flag = '--port'): number {
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port: not a port number: ${value}`);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`${flag}: not a port number: ${value}`);
   return port;
 }
 
@@ -139,6 +161,10 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
         'data-dir': { type: 'string' },
         config: { type: 'string' },
         'log-level': { type: 'string' },
+        web: { type: 'boolean' },
+        'web-port': { type: 'string' },
+        'web-host': { type: 'string' },
+        'web-root': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -166,5 +192,21 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
     maxHistoryBytes: Math.round((file.history?.max_size_mb ?? 0) * 1024 * 1024),
     limits: { ...DEFAULT_LIMITS, ...limits },
   });
-  return { config, logLevel: logLevel as LogLevel, configFile: flags.config };
+  const webEnabled = flags.web ?? file.web?.enabled ?? false;
+  if (!webEnabled) {
+    const stray = (['web-port', 'web-host', 'web-root'] as const).find((flag) => flags[flag] !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --web (or enabled = true in [web] of the config file)`);
+  }
+  if (flags['web-root'] === '') throw new UsageError('--web-root: empty path');
+  const web: WebOptions | null = webEnabled
+    ? {
+        host: flags['web-host'] ?? file.web?.host ?? config.host,
+        port:
+          flags['web-port'] !== undefined
+            ? parsePort(flags['web-port'], '--web-port')
+            : (file.web?.port ?? DEFAULT_WEB_PORT),
+        root: flags['web-root'],
+      }
+    : null;
+  return { config, logLevel: logLevel as LogLevel, configFile: flags.config, web };
 }
