@@ -137,3 +137,12 @@ describe('storage full outside send', () => {
     expect((await ada.listRooms()).rooms.length).toBeGreaterThan(0);
   });
 });
+
+describe('per-address limit exemption (web gateway)', () => {
+  it('lets an exempted address open more connections than maxConnectionsPerIp, others stay limited', async () => {
+    const { server, port } = await startServer({ limits: { maxConnectionsPerIp: 2 } });
+    server.exemptFromPerIpLimit('127.0.0.1');
+    const clients = await Promise.all(Array.from({ length: 5 }, (_, i) => RawClient.hello(port, `Browser ${i}`)));
+    expect(clients.every(({ welcome }) => welcome.type === 'welcome')).toBe(true);
+  });
+});

@@ -80,6 +80,9 @@ async function main(): Promise<number> {
 
   let web: WebServer | undefined;
   if (options.web && webRoot !== undefined) {
+    // Browser sessions all reach the room server from this machine: they are limited per browser
+    // address by the web server instead.
+    server.exemptFromPerIpLimit(reachableHost(address));
     try {
       web = await startWebServer({
         host: options.web.host,

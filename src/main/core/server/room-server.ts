@@ -90,6 +90,8 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
   private flushScheduled = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Addresses not held to maxConnectionsPerIp: this machine's web gateway, carrying many browsers. */
+  private readonly perIpExempt = new Set<string>();
 
   private constructor(config: ServerConfig, store: HistoryStore, log: Logger) {
     super();
@@ -148,6 +150,14 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     return this.tcp.address() as AddressInfo;
   }
 
+  /**
+   * Lifts the per-address connection limit for `address` (the total limit still applies). The web
+   * gateway uses it: every browser it serves reaches this server from the gateway's address.
+   */
+  exemptFromPerIpLimit(address: string): void {
+    this.perIpExempt.add(normalizeIp(address));
+  }
+
   get roomCount(): number {
     return this.rooms.size;
   }
@@ -182,7 +192,8 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     const ip = normalizeIp(socket.remoteAddress);
     const limits = this.config.limits;
     const fromIp = this.connectionsPerIp.get(ip) ?? 0;
-    if (this.closed || this.connections.size >= limits.maxConnections || fromIp >= limits.maxConnectionsPerIp) {
+    const perIpExceeded = fromIp >= limits.maxConnectionsPerIp && !this.perIpExempt.has(ip);
+    if (this.closed || this.connections.size >= limits.maxConnections || perIpExceeded) {
       this.log.warn({ ip }, 'connection refused: too many connections');
       const message = this.closed ? 'The server is shutting down' : 'Too many connections';
       socket.end(
