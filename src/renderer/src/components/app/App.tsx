@@ -1,0 +1,44 @@
+/**
+ * The app: wires the API's events to the store, loads the start-up state, and shows the first
+ * run, an error, or the chat.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import type { ParleyApi } from '../../../../shared/api/contract.ts';
+import { ParleyContext, useAppState, useParley } from '../../hooks/use-parley.ts';
+import { bootstrap } from '../../state/commands/bootstrap.ts';
+import { connectApi } from '../../state/connect-api.ts';
+import type { AppStore } from '../../state/store.ts';
+import { Onboarding } from '../onboarding/Onboarding.tsx';
+import { AppShell } from './AppShell.tsx';
+import { StartupScreen } from './StartupScreen.tsx';
+
+export function App({ api, store }: { api: ParleyApi; store: AppStore }) {
+  const value = useMemo(() => ({ api, store }), [api, store]);
+  // StrictMode mounts twice in development; refs survive that, so start-up runs once per store.
+  const booted = useRef<AppStore | null>(null);
+  useEffect(() => {
+    const disconnect = connectApi(api, store);
+    if (booted.current !== store) {
+      booted.current = store;
+      void bootstrap(api, store);
+    }
+    return disconnect;
+  }, [api, store]);
+  return (
+    <ParleyContext.Provider value={value}>
+      <Root />
+    </ParleyContext.Provider>
+  );
+}
+
+function Root() {
+  const { api, store } = useParley();
+  const boot = useAppState((s) => s.boot);
+  const displayName = useAppState((s) => s.displayName);
+  if (boot.status === 'loading') return <StartupScreen />;
+  if (boot.status === 'error') {
+    return <StartupScreen error={boot.message} onRetry={() => void bootstrap(api, store)} />;
+  }
+  if (displayName === null) return <Onboarding />;
+  return <AppShell />;
+}

@@ -1,0 +1,25 @@
+/** Renders the open dialog (at most one), from the UI state. */
+import { useAppState, useParley } from '../../hooks/use-parley.ts';
+import { dialogClosed } from '../../state/slices/ui.ts';
+import { CreateRoomDialog } from '../rooms/CreateRoomDialog.tsx';
+import { SettingsDialog } from '../settings/SettingsDialog.tsx';
+import { ConnectDialog } from '../sidebar/ConnectDialog.tsx';
+import { HostDialog } from '../sidebar/HostDialog.tsx';
+
+export function DialogHost() {
+  const { store } = useParley();
+  const dialog = useAppState((s) => s.dialog);
+  const close = () => dialogClosed(store);
+  switch (dialog?.kind) {
+    case 'connect':
+      return <ConnectDialog onClose={close} />;
+    case 'host':
+      return <HostDialog onClose={close} />;
+    case 'settings':
+      return <SettingsDialog onClose={close} />;
+    case 'createRoom':
+      return <CreateRoomDialog server={dialog.server} onClose={close} />;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,4 @@
+/** A small activity indicator; pair it with text. */
+export function Spinner() {
+  return <span className="spinner" aria-hidden="true" />;
+}

@@ -1,0 +1,26 @@
+/** Short-lived notifications (errors of background actions), announced politely. */
+import { useAppState, useParley } from '../../hooks/use-parley.ts';
+import { toastDismissed } from '../../state/slices/ui.ts';
+import { Icon } from './Icon.tsx';
+
+export function Toasts() {
+  const { store } = useParley();
+  const toasts = useAppState((s) => s.toasts);
+  return (
+    <div className="toasts" role="status" aria-live="polite">
+      {toasts.map((toast) => (
+        <div key={toast.id} className={`toast toast--${toast.tone}`}>
+          <span className="toast__text">{toast.text}</span>
+          <button
+            type="button"
+            className="icon-button icon-button--small"
+            aria-label="Dismiss"
+            onClick={() => toastDismissed(store, toast.id)}
+          >
+            <Icon name="close" />
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+/** First run: choose a display name. */
+import { DisplayNameForm } from '../settings/DisplayNameForm.tsx';
+import { Logo } from '../common/Logo.tsx';
+
+export function Onboarding() {
+  return (
+    <main className="onboarding">
+      <div className="onboarding__card">
+        <Logo large />
+        <h1 className="onboarding__title">Welcome to Parley</h1>
+        <p className="onboarding__lead">
+          Chat with the people around you. Someone hosts a room, everyone nearby joins — no server, no account, no
+          internet.
+        </p>
+        <DisplayNameForm initial="" submitLabel="Continue" />
+      </div>
+    </main>
+  );
+}

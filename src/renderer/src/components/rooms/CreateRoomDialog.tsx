@@ -1,0 +1,74 @@
+/** Create a room (name + optional topic), checked as the server checks them; then join it. */
+import { useState, type FormEvent } from 'react';
+import { MAX_ROOM_NAME_CHARS, MAX_TOPIC_CHARS } from '../../../../shared/protocol/constants.ts';
+import { checkRoomName, checkTopic } from '../../../../shared/text-rules.ts';
+import { useParley } from '../../hooks/use-parley.ts';
+import { errorCode, errorMessage } from '../../lib/describe-error.ts';
+import { createAndOpenRoom } from '../../state/commands/rooms.ts';
+import { Dialog } from '../common/Dialog.tsx';
+import { Field } from '../common/Field.tsx';
+
+export function CreateRoomDialog({ server, onClose }: { server: string; onClose: () => void }) {
+  const { api, store } = useParley();
+  const [name, setName] = useState('');
+  const [topic, setTopic] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const nameCheck = checkRoomName(name);
+  const topicCheck = checkTopic(topic);
+  const nameError = problem ?? (touched && !nameCheck.ok ? nameCheck.reason : null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setTouched(true);
+    if (!nameCheck.ok || !topicCheck.ok || busy) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      await createAndOpenRoom(api, store, server, nameCheck.value, topicCheck.value);
+      onClose();
+    } catch (caught) {
+      setProblem(errorCode(caught) === 'room_exists' ? 'A room with this name already exists.' : errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="Create a room" onClose={onClose}>
+      <form className="form" onSubmit={submit} noValidate>
+        <Field
+          label="Name"
+          name="roomName"
+          placeholder="e.g. general"
+          value={name}
+          onChange={(event) => {
+            setName(event.target.value);
+            setProblem(null);
+            setTouched(true);
+          }}
+          error={nameError}
+          hint={`Up to ${MAX_ROOM_NAME_CHARS} characters.`}
+        />
+        <Field
+          label="Topic (optional)"
+          name="topic"
+          placeholder="What is this room about?"
+          value={topic}
+          onChange={(event) => setTopic(event.target.value)}
+          error={topicCheck.ok ? null : topicCheck.reason}
+          hint={`Up to ${MAX_TOPIC_CHARS} characters.`}
+        />
+        <div className="form__actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create room'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,160 @@
+/** A server's rooms: filter, join, create; and the server's own actions (disconnect, forget). */
+import { useEffect, useMemo, useState } from 'react';
+import { useNow } from '../../hooks/use-now.ts';
+import { useAppState, useParley } from '../../hooks/use-parley.ts';
+import { roomKey } from '../../lib/conversation-key.ts';
+import { reconnect, refreshRooms } from '../../state/commands/servers.ts';
+import { selectDirectory, selectServer } from '../../state/selectors.ts';
+import { dialogOpened } from '../../state/slices/ui.ts';
+import { TopBar } from '../app/TopBar.tsx';
+import { ConnectionBanner } from '../chat/ConnectionBanner.tsx';
+import { EmptyState } from '../common/EmptyState.tsx';
+import { Icon } from '../common/Icon.tsx';
+import { Spinner } from '../common/Spinner.tsx';
+import { serverStatusText } from '../sidebar/server-status-text.ts';
+import { RoomRow } from './RoomRow.tsx';
+import { ServerActions } from './ServerActions.tsx';
+
+export function RoomBrowser({ server }: { server: string }) {
+  const { api, store } = useParley();
+  const view = useAppState(selectServer(server));
+  const directory = useAppState(selectDirectory(server));
+  const joined = useAppState((s) => s.conversations);
+  const [filter, setFilter] = useState('');
+  const now = useNow(view?.status === 'reconnecting' ? 1000 : 60_000);
+  const connected = view?.status === 'connected';
+
+  useEffect(() => {
+    if (connected && directory.status === 'idle') void refreshRooms(api, store, server);
+  }, [api, store, server, connected, directory.status]);
+
+  const rooms = useMemo(() => {
+    const needle = filter.trim().toLocaleLowerCase();
+    const matching =
+      needle === '' ? directory.rooms : directory.rooms.filter((r) => r.name.toLocaleLowerCase().includes(needle));
+    // Busiest first: where people are now, then where something happened lately.
+    return [...matching].sort((a, b) => b.members - a.members || b.lastActivity - a.lastActivity);
+  }, [directory.rooms, filter]);
+
+  if (!view) {
+    return (
+      <div className="view">
+        <TopBar>
+          <h1 className="topbar__heading">{server}</h1>
+        </TopBar>
+        <p className="room-browser__loading" role="status">
+          <Spinner /> Connecting…
+        </p>
+      </div>
+    );
+  }
+  const createRoom = () => dialogOpened(store, { kind: 'createRoom', server });
+
+  let content;
+  if (directory.status === 'error' && directory.rooms.length === 0) {
+    content = (
+      <div className="notice notice--error" role="alert">
+        <p>Could not load the rooms: {directory.error}</p>
+        <button type="button" className="button button--small" onClick={() => void refreshRooms(api, store, server)}>
+          Try again
+        </button>
+      </div>
+    );
+  } else if (
+    directory.rooms.length === 0 &&
+    (directory.status === 'loading' || (connected && directory.status === 'idle'))
+  ) {
+    content = (
+      <p className="room-browser__loading" role="status">
+        <Spinner /> Loading rooms…
+      </p>
+    );
+  } else if (directory.rooms.length === 0 && connected) {
+    content = (
+      <EmptyState
+        icon="hash"
+        title="No rooms yet"
+        actions={
+          <button type="button" className="button button--primary" onClick={createRoom}>
+            Create the first room
+          </button>
+        }
+      >
+        <p>Rooms are where people on this server talk. Everyone here sees a new room at once.</p>
+      </EmptyState>
+    );
+  } else if (directory.rooms.length === 0) {
+    content = (
+      <EmptyState
+        icon="server"
+        title={view.status === 'idle' ? 'Not connected' : 'Waiting for the connection'}
+        actions={
+          view.status === 'idle' || view.status === 'failed' ? (
+            <button type="button" className="button button--primary" onClick={() => void reconnect(api, store, server)}>
+              Connect
+            </button>
+          ) : undefined
+        }
+      >
+        <p>The rooms of {view.name} appear here once connected.</p>
+      </EmptyState>
+    );
+  } else if (rooms.length === 0) {
+    content = <p className="room-browser__none">No room name contains “{filter.trim()}”.</p>;
+  } else {
+    content = (
+      <ul className="room-list" aria-label={`Rooms on ${view.name}`}>
+        {rooms.map((room) => (
+          <RoomRow key={room.id} server={server} room={room} joined={roomKey(server, room.id) in joined} now={now} />
+        ))}
+      </ul>
+    );
+  }
+
+  return (
+    <div className="view">
+      <TopBar
+        actions={
+          connected && (
+            <button type="button" className="button button--primary button--small" onClick={createRoom}>
+              <Icon name="plus" />
+              New room
+            </button>
+          )
+        }
+      >
+        <h1 className="topbar__heading">{view.name}</h1>
+        <span className="topbar__sub">{serverStatusText(view, now)}</span>
+      </TopBar>
+      <ConnectionBanner server={server} />
+      <div className="view__body">
+        <div className="room-browser">
+          <div className="room-browser__toolbar">
+            <label className="search">
+              <Icon name="search" />
+              <span className="visually-hidden">Filter rooms by name</span>
+              <input
+                type="search"
+                className="search__input"
+                placeholder="Filter rooms"
+                value={filter}
+                onChange={(event) => setFilter(event.target.value)}
+              />
+            </label>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label="Refresh the room list"
+              disabled={!connected || directory.status === 'loading'}
+              onClick={() => void refreshRooms(api, store, server)}
+            >
+              <Icon name="refresh" />
+            </button>
+          </div>
+          {content}
+          <ServerActions view={view} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Choose or change the display name. Checked as the server checks it (checkDisplayName) while
+ * typing, so problems are explained before anything is sent.
+ */
+import { useState, type FormEvent } from 'react';
+import type { DisplayNameResult } from '../../../../shared/api/contract.ts';
+import { MAX_NAME_CHARS } from '../../../../shared/protocol/constants.ts';
+import { checkDisplayName } from '../../../../shared/text-rules.ts';
+import { useParley } from '../../hooks/use-parley.ts';
+import { errorMessage } from '../../lib/describe-error.ts';
+import { setDisplayName } from '../../state/commands/settings.ts';
+import { Field } from '../common/Field.tsx';
+
+export function DisplayNameForm({
+  initial,
+  submitLabel,
+  onSaved,
+}: {
+  initial: string;
+  submitLabel: string;
+  onSaved?: (result: DisplayNameResult) => void;
+}) {
+  const { api, store } = useParley();
+  const [value, setValue] = useState(initial);
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [apiError, setApiError] = useState<string | null>(null);
+  const check = checkDisplayName(value);
+  const error = apiError ?? (touched && !check.ok ? check.reason : null);
+  const unchanged = check.ok && check.value === initial;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setTouched(true);
+    if (!check.ok || busy) return;
+    setBusy(true);
+    setApiError(null);
+    try {
+      const result = await setDisplayName(api, store, check.value);
+      setValue(result.displayName);
+      setTouched(false);
+      onSaved?.(result);
+    } catch (caught) {
+      setApiError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <Field
+        label="Display name"
+        name="displayName"
+        autoComplete="nickname"
+        spellCheck={false}
+        value={value}
+        onChange={(event) => {
+          setValue(event.target.value);
+          setApiError(null);
+          if (event.target.value.length > 0) setTouched(true);
+        }}
+        onBlur={() => setTouched(true)}
+        error={error}
+        hint={`How others see you, up to ${MAX_NAME_CHARS} characters.`}
+      />
+      <div className="form__actions">
+        <button type="submit" className="button button--primary" disabled={busy || unchanged}>
+          {busy ? 'Saving…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,42 @@
+/** One server in the sidebar: name, live status, unread total; expanded when selected. */
+import type { ServerView } from '../../../../shared/api/contract.ts';
+import { useNow } from '../../hooks/use-now.ts';
+import { useAppState, useParley } from '../../hooks/use-parley.ts';
+import { initials } from '../../lib/avatar.ts';
+import { selectUnreadByServer } from '../../state/selectors.ts';
+import { serverSelected } from '../../state/slices/ui.ts';
+import { UnreadBadge } from '../common/Badge.tsx';
+import { StatusDot } from '../common/StatusDot.tsx';
+import { ConversationList } from './ConversationList.tsx';
+import { serverStatusText } from './server-status-text.ts';
+
+export function ServerItem({ view }: { view: ServerView }) {
+  const { store } = useParley();
+  const selected = useAppState((s) => s.selectedServer === view.key);
+  const unread = useAppState((s) => selectUnreadByServer(s)[view.key] ?? 0);
+  const now = useNow(1000, view.status === 'reconnecting');
+  const status = serverStatusText(view, now);
+  return (
+    <li className={selected ? 'server server--selected' : 'server'}>
+      <button
+        type="button"
+        className="server__row"
+        aria-expanded={selected}
+        onClick={() => serverSelected(store, view.key)}
+      >
+        <span className={view.hosted ? 'server__icon server__icon--hosted' : 'server__icon'} aria-hidden="true">
+          {initials(view.name)}
+        </span>
+        <span className="server__text">
+          <span className="server__name">{view.name}</span>
+          <span className="server__status">
+            <StatusDot status={view.status} />
+            {status}
+          </span>
+        </span>
+        {!selected && <UnreadBadge count={unread} />}
+      </button>
+      {selected && <ConversationList server={view.key} />}
+    </li>
+  );
+}

@@ -1,0 +1,32 @@
+/**
+ * Renderer entry: creates the store and renders the app against the API (preload or WebSocket).
+ * (In `electron-vite dev`, plugin-react injects its inline Fast Refresh preamble at the top of
+ * <head>, before the CSP <meta>: a meta-delivered policy only governs what follows it, so dev
+ * works; a build has no inline script at all.)
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { ParleyApi } from '../../shared/api/contract.ts';
+import { getApi } from './api/get-api.ts';
+import { App } from './components/app/App.tsx';
+import { StartupScreen } from './components/app/StartupScreen.tsx';
+import { errorMessage } from './lib/describe-error.ts';
+import { createAppStore } from './state/store.ts';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root');
+const root = createRoot(container);
+
+let api: ParleyApi | undefined;
+try {
+  api = getApi();
+} catch (error) {
+  root.render(<StartupScreen error={`The app cannot reach its background service (${errorMessage(error)}).`} />);
+}
+if (api) {
+  root.render(
+    <StrictMode>
+      <App api={api} store={createAppStore()} />
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * The one place where API events reach the store: each event becomes one or more actions.
+ * Returns a function that unsubscribes everything.
+ */
+import type { ParleyApi, Unsubscribe } from '../../../shared/api/contract.ts';
+import { roomKey } from '../lib/conversation-key.ts';
+import { autoConnect, serverConnected } from './commands/servers.ts';
+import {
+  dmPeerRenamed,
+  messageFailed,
+  messageReceived,
+  noticeAdded,
+  serverConversationsRemoved,
+} from './slices/conversations.ts';
+import { memberJoined, memberLeft, memberRenamed, membersRemoved } from './slices/members.ts';
+import { hostChanged, roomPatched, roomUpserted, serverChanged, serverRemoved } from './slices/servers.ts';
+import { settingsChanged } from './slices/settings.ts';
+import { viewRepaired } from './slices/ui.ts';
+import type { AppStore } from './store.ts';
+
+export function connectApi(api: ParleyApi, store: AppStore): Unsubscribe {
+  const subscriptions: Unsubscribe[] = [
+    api.on('serverChanged', (view) => {
+      const before = store.getState().servers[view.key];
+      serverChanged(store, view);
+      if (view.status === 'connected' && before?.status !== 'connected') void serverConnected(api, store, view.key);
+      if (view.status === 'idle') autoConnect(api, store);
+    }),
+
+    api.on('serverRemoved', ({ key }) => {
+      serverRemoved(store, key);
+      membersRemoved(store, serverConversationsRemoved(store, key));
+      viewRepaired(store);
+    }),
+
+    api.on('message', ({ server, message }) => messageReceived(store, server, message)),
+
+    api.on('sendFailed', ({ msgId, code, reason }) => messageFailed(store, msgId, code, reason)),
+
+    api.on('memberJoined', ({ server, room, user }) => {
+      const key = roomKey(server, room);
+      const known = store.getState().members[key]?.some((m) => m.id === user.id);
+      memberJoined(store, key, user);
+      if (!known) {
+        noticeAdded(store, key, `${user.name} joined`);
+        roomPatched(store, server, room, (r) => ({ ...r, members: r.members + 1 }));
+      }
+    }),
+
+    api.on('memberLeft', ({ server, room, user, reason }) => {
+      const key = roomKey(server, room);
+      const known = store.getState().members[key]?.some((m) => m.id === user.id);
+      memberLeft(store, key, user.id);
+      if (known) {
+        noticeAdded(store, key, reason === 'left' ? `${user.name} left` : `${user.name} went offline`);
+        roomPatched(store, server, room, (r) => ({ ...r, members: Math.max(0, r.members - 1) }));
+      }
+    }),
+
+    api.on('userRenamed', ({ server, user, oldName }) => {
+      dmPeerRenamed(store, server, user);
+      for (const key of memberRenamed(store, server, user)) noticeAdded(store, key, `${oldName} is now ${user.name}`);
+    }),
+
+    api.on('roomCreated', ({ server, room }) => roomUpserted(store, server, room)),
+
+    api.on('settingsChanged', (settings) => {
+      settingsChanged(store, settings);
+      autoConnect(api, store);
+    }),
+
+    api.on('hostChanged', (host) => hostChanged(store, host)),
+  ];
+  return () => {
+    for (const unsubscribe of subscriptions) unsubscribe();
+  };
+}

@@ -1,0 +1,273 @@
+/**
+ * A small in-memory ParleyApi for renderer tests. It stands in for the API boundary (the
+ * session manager behind IPC or the WebSocket), not for the room server: the real server is
+ * covered by the end-to-end tests. Calls resolve from in-memory state; tests drive events with
+ * `emit` and settle sent messages with `confirm` / `fail`.
+ */
+import type {
+  ApiEventName,
+  ApiEvents,
+  AppInfo,
+  ConversationTarget,
+  DisplayNameResult,
+  HistoryPage,
+  HostView,
+  ParleyApi,
+  RoomJoinResult,
+  ServerView,
+  Settings,
+  Unsubscribe,
+} from '../../src/shared/api/contract.ts';
+import { ApiError } from '../../src/shared/api/proxy.ts';
+import type { ChatMessage, DmSummary, RoomInfo, UserRef } from '../../src/shared/protocol/server-frames.ts';
+import { checkDisplayName } from '../../src/shared/text-rules.ts';
+
+export const SERVER = '192.168.1.20:7275';
+export const ME: UserRef = { id: 'u_me', name: 'Ada' };
+export const BOB: UserRef = { id: 'u_bob', name: 'Bob' };
+
+export function serverView(patch: Partial<ServerView> = {}): ServerView {
+  return {
+    key: SERVER,
+    host: '192.168.1.20',
+    port: 7275,
+    name: 'Kitchen',
+    serverId: 's_1',
+    status: 'connected',
+    retryAt: null,
+    error: null,
+    self: ME,
+    hosted: false,
+    unsent: 0,
+    lastConnected: Date.now(),
+    ...patch,
+  };
+}
+
+export function room(patch: Partial<RoomInfo> = {}): RoomInfo {
+  return {
+    id: 'r_general',
+    name: 'general',
+    topic: 'Chit chat',
+    members: 2,
+    lastSeq: 0,
+    lastActivity: Date.now(),
+    ...patch,
+  };
+}
+
+export function chatMessage(patch: Partial<ChatMessage> & { seq: number }): ChatMessage {
+  return {
+    room: 'r_general',
+    ts: Date.now(),
+    from: BOB.id,
+    fromName: BOB.name,
+    text: `message ${patch.seq}`,
+    msgId: `bob-${patch.seq}`,
+    ...patch,
+  };
+}
+
+interface SentMessage {
+  server: string;
+  target: ConversationTarget;
+  text: string;
+  msgId: string;
+}
+
+type Listener = (payload: never) => void;
+
+export class FakeApi implements ParleyApi {
+  appInfo: AppInfo = { platform: 'electron', canHost: true, canConnectAnywhere: true, version: '0.0.0-test' };
+  settings: Settings = { displayName: ME.name };
+  servers: ServerView[] = [serverView()];
+  host: HostView = { status: 'stopped', name: null, port: null, serverKey: null, error: null };
+  rooms: RoomInfo[] = [room()];
+  /** Messages per room id (oldest first). */
+  roomMessages = new Map<string, ChatMessage[]>();
+  members: UserRef[] = [ME, BOB];
+  dms: DmSummary[] = [];
+  /** Every call, in order: name and arguments. */
+  calls: { name: string; args: unknown[] }[] = [];
+  sent: SentMessage[] = [];
+  /** While true, sendMessage rejects with not_connected (as the session does with no connection). */
+  offline = false;
+  /** Display names refused per server key by setDisplayName (code name_taken). */
+  nameTakenOn = new Set<string>();
+  private listeners = new Map<ApiEventName, Set<Listener>>();
+
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as Listener);
+    return () => set.delete(listener as Listener);
+  }
+
+  emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void {
+    for (const listener of this.listeners.get(event) ?? []) (listener as (p: ApiEvents[E]) => void)(payload);
+  }
+
+  private record(name: string, args: unknown[]): void {
+    this.calls.push({ name, args });
+  }
+
+  callsTo(name: string): unknown[][] {
+    return this.calls.filter((c) => c.name === name).map((c) => c.args);
+  }
+
+  // ── calls ──────────────────────────────────────────────────────────────────────────────────
+
+  async getAppInfo(): Promise<AppInfo> {
+    this.record('getAppInfo', []);
+    return { ...this.appInfo };
+  }
+
+  async getSettings(): Promise<Settings> {
+    this.record('getSettings', []);
+    return { ...this.settings };
+  }
+
+  async setDisplayName(raw: string): Promise<DisplayNameResult> {
+    this.record('setDisplayName', [raw]);
+    const check = checkDisplayName(raw);
+    if (!check.ok) throw new ApiError('name_invalid', check.reason);
+    this.settings = { displayName: check.value };
+    this.emit('settingsChanged', { ...this.settings });
+    return {
+      displayName: check.value,
+      servers: this.servers
+        .filter((s) => s.status === 'connected')
+        .map((s) =>
+          this.nameTakenOn.has(s.key)
+            ? { key: s.key, ok: false, code: 'name_taken', message: 'Another connected user has this display name.' }
+            : { key: s.key, ok: true },
+        ),
+    };
+  }
+
+  async listServers(): Promise<ServerView[]> {
+    this.record('listServers', []);
+    return this.servers.map((s) => ({ ...s }));
+  }
+
+  async connectServer(address: { host: string; port: number }): Promise<ServerView> {
+    this.record('connectServer', [address]);
+    const key = `${address.host}:${address.port}`;
+    const view = serverView({ key, host: address.host, port: address.port, name: key });
+    this.servers = [...this.servers.filter((s) => s.key !== key), view];
+    return view;
+  }
+
+  async disconnectServer(key: string): Promise<void> {
+    this.record('disconnectServer', [key]);
+  }
+
+  async forgetServer(key: string): Promise<void> {
+    this.record('forgetServer', [key]);
+    this.servers = this.servers.filter((s) => s.key !== key);
+    this.emit('serverRemoved', { key });
+  }
+
+  async getHostStatus(): Promise<HostView> {
+    this.record('getHostStatus', []);
+    return { ...this.host };
+  }
+
+  async startHosting(options: { port?: number; name?: string }): Promise<HostView> {
+    this.record('startHosting', [options]);
+    this.host = {
+      status: 'running',
+      name: options.name ?? "Ada's rooms",
+      port: options.port ?? 7275,
+      serverKey: '127.0.0.1:7275',
+      error: null,
+    };
+    return { ...this.host };
+  }
+
+  async stopHosting(): Promise<HostView> {
+    this.record('stopHosting', []);
+    this.host = { status: 'stopped', name: null, port: null, serverKey: null, error: null };
+    return { ...this.host };
+  }
+
+  async listRooms(server: string): Promise<RoomInfo[]> {
+    this.record('listRooms', [server]);
+    return this.rooms.map((r) => ({ ...r }));
+  }
+
+  async createRoom(server: string, request: { name: string; topic?: string }): Promise<RoomInfo> {
+    this.record('createRoom', [server, request]);
+    if (this.rooms.some((r) => r.name.toLowerCase() === request.name.toLowerCase())) {
+      throw new ApiError('room_exists', 'A room with this name already exists.');
+    }
+    const created = room({ id: `r_${request.name}`, name: request.name, topic: request.topic ?? '', members: 0 });
+    this.rooms.push(created);
+    return { ...created };
+  }
+
+  async joinRoom(server: string, roomId: string): Promise<RoomJoinResult> {
+    this.record('joinRoom', [server, roomId]);
+    const info = this.rooms.find((r) => r.id === roomId);
+    if (!info) throw new ApiError('room_not_found', 'No room has this id.');
+    const all = this.roomMessages.get(roomId) ?? [];
+    return { room: { ...info }, members: [...this.members], messages: all.slice(-50), hasMore: all.length > 50 };
+  }
+
+  async leaveRoom(server: string, roomId: string): Promise<void> {
+    this.record('leaveRoom', [server, roomId]);
+  }
+
+  async loadOlder(server: string, target: ConversationTarget, before: number): Promise<HistoryPage> {
+    this.record('loadOlder', [server, target, before]);
+    const all = 'room' in target ? (this.roomMessages.get(target.room) ?? []) : [];
+    const older = all.filter((m) => m.seq < before);
+    return { messages: older.slice(-50), hasMore: older.length > 50 };
+  }
+
+  async loadLatest(server: string, target: ConversationTarget): Promise<HistoryPage> {
+    this.record('loadLatest', [server, target]);
+    const all = 'room' in target ? (this.roomMessages.get(target.room) ?? []) : [];
+    return { messages: all.slice(-50), hasMore: all.length > 50 };
+  }
+
+  async listDms(server: string): Promise<DmSummary[]> {
+    this.record('listDms', [server]);
+    return [...this.dms];
+  }
+
+  async sendMessage(server: string, target: ConversationTarget, text: string, msgId: string): Promise<void> {
+    this.record('sendMessage', [server, target, text, msgId]);
+    if (this.offline) throw new ApiError('not_connected', `Not connected to ${server}`);
+    this.sent.push({ server, target, text, msgId });
+  }
+
+  async openLink(url: string): Promise<void> {
+    this.record('openLink', [url]);
+  }
+
+  // ── test controls ──────────────────────────────────────────────────────────────────────────
+
+  /** The server stored a sent message: emits it as the `message` event with the next seq. */
+  confirm(msgId: string, seq: number): ChatMessage {
+    const sent = this.sent.find((s) => s.msgId === msgId);
+    if (!sent) throw new Error(`nothing sent with msgId ${msgId}`);
+    const message: ChatMessage = {
+      ...('room' in sent.target ? { room: sent.target.room } : { to: sent.target.user }),
+      seq,
+      ts: Date.now(),
+      from: ME.id,
+      fromName: ME.name,
+      text: sent.text,
+      msgId,
+    };
+    this.emit('message', { server: sent.server, message });
+    return message;
+  }
+
+  fail(msgId: string, code: string, reason: string): void {
+    const sent = this.sent.find((s) => s.msgId === msgId);
+    if (!sent) throw new Error(`nothing sent with msgId ${msgId}`);
+    this.emit('sendFailed', { server: sent.server, msgId, code, reason });
+  }
+}
