@@ -59,6 +59,9 @@ type ParleyWindow = typeof globalThis & {
   received?: { event: keyof ApiEvents; payload: unknown }[];
 };
 
+/** The few browser globals used in the page (this file is checked with Node types, no DOM lib). */
+type PageGlobals = typeof globalThis & { location: { href: string }; open(url: string): unknown };
+
 const launched: { app: ElectronApplication; userData: string }[] = [];
 
 test.afterEach(async () => {
@@ -124,11 +127,11 @@ test('the page cannot navigate away or open windows', async () => {
   const before = page.url();
   expect(before).toMatch(/^file:.*\/out\/renderer\/index\.html/);
   await page.evaluate(() => {
-    location.href = 'https://example.com/';
+    (globalThis as PageGlobals).location.href = 'https://example.com/';
   });
   await page.waitForTimeout(500);
   expect(page.url()).toBe(before);
-  expect(await page.evaluate(() => window.open('https://example.com/') === null)).toBe(true);
+  expect(await page.evaluate(() => (globalThis as PageGlobals).open('https://example.com/') === null)).toBe(true);
   expect(app.windows()).toHaveLength(1);
   await expect(page.evaluate(() => (globalThis as ParleyWindow).parley.openLink('file:///etc/passwd'))).rejects.toThrow(
     /http and https/,
