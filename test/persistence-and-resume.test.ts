@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectionStatus, ParleyClient } from '../src/main/core/client/parley-client.ts';
+import type { ConnectionStatus } from '../src/main/core/client/parley-client.ts';
 import type { ChatMessage, ErrorFrame, RoomInfo, WelcomeFrame } from '../src/shared/protocol/server-frames.ts';
 import {
   cleanupAll,
@@ -20,30 +20,14 @@ import {
   tempDir,
   waitForEvent,
   type CliProcess,
+  barrier,
+  fullHistory,
+  record,
 } from './support/harness.ts';
 
 afterEach(cleanupAll);
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-function record<T>(client: ParleyClient, event: 'message' | 'status'): T[] {
-  const seen: T[] = [];
-  client.on(event, (arg: unknown) => seen.push(arg as T));
-  return seen;
-}
-
-async function barrier(...clients: ParleyClient[]): Promise<void> {
-  await Promise.all(clients.map((c) => c.request('ping', {})));
-}
-
-async function fullHistory(client: ParleyClient, target: { room: string } | { user: string }): Promise<ChatMessage[]> {
-  const all: ChatMessage[] = [];
-  for (;;) {
-    const page = await client.history(target, { after: all.at(-1)?.seq ?? 0, limit: 200 });
-    all.push(...page.messages);
-    if (!page.hasMore) return all;
-  }
-}
 
 const statusIs = (status: ConnectionStatus['status']) => (s: ConnectionStatus) => s.status === status;
 

@@ -3,7 +3,6 @@
  * a full disk — as users see them through the client library, against a real server and store.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ParleyClient } from '../src/main/core/client/parley-client.ts';
 import type {
   ChatMessage,
   ErrorFrame,
@@ -12,7 +11,16 @@ import type {
   RoomCreatedEvent,
   UserRenamedEvent,
 } from '../src/shared/protocol/server-frames.ts';
-import { cleanupAll, connectClient, RawClient, startServer, waitForEvent } from './support/harness.ts';
+import {
+  barrier,
+  cleanupAll,
+  connectClient,
+  fullHistory,
+  RawClient,
+  record,
+  startServer,
+  waitForEvent,
+} from './support/harness.ts';
 
 afterEach(cleanupAll);
 
@@ -24,34 +32,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
     return (error as { code: string }).code;
   }
   throw new Error('expected the request to be refused');
-}
-
-/** Records every event of a kind a client emits. */
-function record<T>(
-  client: ParleyClient,
-  event: 'message' | 'member_joined' | 'member_left' | 'user_renamed' | 'room_created',
-): T[] {
-  const seen: T[] = [];
-  client.on(event, (arg: unknown) => seen.push(arg as T));
-  return seen;
-}
-
-/**
- * A round trip: the server answers in order on each connection, so once the ping's reply is in,
- * every event the server queued for this client before it has been emitted.
- */
-async function barrier(...clients: ParleyClient[]): Promise<void> {
-  await Promise.all(clients.map((c) => c.request('ping', {})));
-}
-
-/** Every message of a room, oldest first, walking history forwards. */
-async function fullHistory(client: ParleyClient, target: { room: string } | { user: string }): Promise<ChatMessage[]> {
-  const all: ChatMessage[] = [];
-  for (;;) {
-    const page = await client.history(target, { after: all.at(-1)?.seq ?? 0, limit: 200 });
-    all.push(...page.messages);
-    if (!page.hasMore) return all;
-  }
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

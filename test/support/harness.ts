@@ -14,7 +14,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ParleyClient, type ParleyClientOptions } from '../../src/main/core/client/parley-client.ts';
+import {
+  ParleyClient,
+  type ParleyClientEvents,
+  type ParleyClientOptions,
+  type Target,
+} from '../../src/main/core/client/parley-client.ts';
+import type { ChatMessage } from '../../src/shared/protocol/server-frames.ts';
 import { encodeFrame, parseFrame, type ParsedFrame } from '../../src/main/core/framing/frame-codec.ts';
 import { FrameDecoder } from '../../src/main/core/framing/frame-decoder.ts';
 import { RoomServer } from '../../src/main/core/server/room-server.ts';
@@ -372,5 +378,30 @@ export class TcpProxy {
   close(): Promise<void> {
     this.cut();
     return new Promise((resolvePromise) => this.listener.close(() => resolvePromise()));
+  }
+}
+
+/** Records every event of a kind a client emits, in order. */
+export function record<T>(client: ParleyClient, event: keyof ParleyClientEvents): T[] {
+  const seen: T[] = [];
+  client.on(event, (arg: unknown) => seen.push(arg as T));
+  return seen;
+}
+
+/**
+ * A round trip: the server answers in order on each connection, so once the ping's reply is in,
+ * every event the server queued for this client before it has been emitted.
+ */
+export async function barrier(...clients: ParleyClient[]): Promise<void> {
+  await Promise.all(clients.map((c) => c.request('ping', {})));
+}
+
+/** Every message of a conversation, oldest first, walking history forwards. */
+export async function fullHistory(client: ParleyClient, target: Target): Promise<ChatMessage[]> {
+  const all: ChatMessage[] = [];
+  for (;;) {
+    const page = await client.history(target, { after: all.at(-1)?.seq ?? 0, limit: 200 });
+    all.push(...page.messages);
+    if (!page.hasMore) return all;
   }
 }

@@ -44,13 +44,14 @@ export const API_ARGS = {
   forgetServer: z.tuple([serverKey]),
   getHostStatus: z.tuple([]),
   startHosting: z.tuple([
-    z
-      .object({ port: z.number().int().min(0).max(65535).optional(), name: z.string().max(256).optional() })
-      .strict(),
+    z.object({ port: z.number().int().min(0).max(65535).optional(), name: z.string().max(256).optional() }).strict(),
   ]),
   stopHosting: z.tuple([]),
   listRooms: z.tuple([serverKey]),
-  createRoom: z.tuple([serverKey, z.object({ name: z.string().max(1024), topic: z.string().max(4096).optional() }).strict()]),
+  createRoom: z.tuple([
+    serverKey,
+    z.object({ name: z.string().max(1024), topic: z.string().max(4096).optional() }).strict(),
+  ]),
   joinRoom: z.tuple([serverKey, entityId]),
   leaveRoom: z.tuple([serverKey, entityId]),
   /** Older history of a conversation: messages with seq < before. */
@@ -62,7 +63,12 @@ export const API_ARGS = {
    * Queues a message; resolves at once. The outcome arrives as a `message` event with the same
    * msgId (stored, with seq and ts) or a `sendFailed` event. Survives reconnects.
    */
-  sendMessage: z.tuple([serverKey, conversationTarget, z.string().max(64_000), z.string().min(1).max(MAX_CLIENT_ID_CHARS)]),
+  sendMessage: z.tuple([
+    serverKey,
+    conversationTarget,
+    z.string().max(64_000),
+    z.string().min(1).max(MAX_CLIENT_ID_CHARS),
+  ]),
   /** Opens an http(s) link in the system browser; anything else is refused. */
   openLink: z.tuple([z.string().max(8192)]),
 } as const satisfies Record<ApiCallName, z.ZodTuple>;
@@ -183,7 +189,6 @@ export type Unsubscribe = () => void;
 export interface ParleyApi extends ParleyApiCalls {
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe;
 }
-
 
 /** An error a call rejects with; `code` is a protocol error code or one of the API's own. */
 export interface ApiErrorShape {

@@ -37,6 +37,7 @@ import {
   serverKeyOf,
 } from '../../../shared/api/contract.ts';
 import { toErrorShape, type ApiResponse } from '../../../shared/api/proxy.ts';
+import { BROWSER_MESSAGE, CALL_ID, type ServerMessage } from '../../../shared/api/web-wire.ts';
 import { silentLogger, type Logger } from '../server/logger.ts';
 import { TokenBucket } from '../server/token-bucket.ts';
 import { parseProfile, type Profile, type ProfileServer, type ProfileStore } from '../session/profile.ts';
@@ -283,25 +284,6 @@ function normalizeIp(address: string | undefined): string {
 
 // ── the RPC ────────────────────────────────────────────────────────────────────────────────
 
-const callId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const browserMessage = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('init'), profile: z.unknown() }).strict(),
-  z
-    .object({
-      t: z.literal('call'),
-      id: callId,
-      name: z.string().min(1).max(64),
-      args: z.array(z.unknown()).max(16),
-    })
-    .strict(),
-]);
-
-type ServerMessage =
-  | { t: 'result'; id: number; response: ApiResponse }
-  | { t: 'event'; name: ApiEventName; payload: unknown }
-  | { t: 'profile'; profile: Profile }
-  | { t: 'error'; code: string; message: string };
-
 function isCallName(name: string): name is ApiCallName {
   return Object.hasOwn(API_ARGS, name);
 }
@@ -399,12 +381,12 @@ class WebConnection {
       else this.overLimit(undefined);
       return;
     }
-    const parsed = browserMessage.safeParse(raw);
+    const parsed = BROWSER_MESSAGE.safeParse(raw);
     const id = parsed.success
       ? parsed.data.t === 'call'
         ? parsed.data.id
         : undefined
-      : callId.safeParse((raw as { id?: unknown } | null)?.id).data;
+      : CALL_ID.safeParse((raw as { id?: unknown } | null)?.id).data;
     if (!allowed) {
       this.overLimit(id);
       return;

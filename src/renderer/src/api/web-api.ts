@@ -2,13 +2,7 @@
  * The ParleyApi over a WebSocket to `parley-server --web` (src/main/core/web/web-server.ts): what
  * the renderer uses when it runs in a plain browser instead of Electron.
  *
- * Wire format (JSON text messages):
- *   → {t:'init', profile}              first on every socket: the profile kept in localStorage
- *   → {t:'call', id, name, args}
- *   ← {t:'result', id, response}       response: ApiResponse
- *   ← {t:'event', name, payload}
- *   ← {t:'profile', profile}           the session saved its profile: persist it
- *   ← {t:'error', code, message}       a message of ours that answered no call
+ * Wire format: src/shared/api/web-wire.ts.
  *
  * Calls made before the socket is open wait for it. If the socket drops, calls sent on it (and
  * calls waiting for it) reject with ApiError('disconnected') and the socket is reopened with
@@ -18,9 +12,7 @@
  * safe, the server stores a msgId once), (2) shows every server we were on as `reconnecting`,
  * and (3) once the socket is back, emits the fresh session's view of every server.
  */
-import { z } from 'zod';
 import {
-  API_EVENT_NAMES,
   type ApiCallName,
   type ApiEventName,
   type ApiEvents,
@@ -29,27 +21,13 @@ import {
   type Unsubscribe,
 } from '../../../shared/api/contract.ts';
 import { createApiProxy, type ApiResponse, type ApiTransport } from '../../../shared/api/proxy.ts';
+import { SERVER_MESSAGE } from '../../../shared/api/web-wire.ts';
 
 /** localStorage key of the profile (display name, the server and the credentials it issued). */
 export const PROFILE_STORAGE_KEY = 'parley.profile';
 
 /** Calls waiting for the socket at most; more reject at once. */
 const MAX_QUEUED_CALLS = 1000;
-
-const serverMessage = z.discriminatedUnion('t', [
-  z.object({
-    t: z.literal('result'),
-    id: z.number(),
-    response: z.union([
-      // `value` is absent for calls that return nothing (JSON drops undefined).
-      z.object({ ok: z.literal(true), value: z.unknown().optional() }),
-      z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
-    ]),
-  }),
-  z.object({ t: z.literal('event'), name: z.enum(API_EVENT_NAMES), payload: z.unknown() }),
-  z.object({ t: z.literal('profile'), profile: z.unknown() }),
-  z.object({ t: z.literal('error'), code: z.string(), message: z.string() }),
-]);
 
 type Listener = (payload: unknown) => void;
 
@@ -243,7 +221,7 @@ export class WebApiConnection implements ApiTransport {
       console.warn('parley: ignored a message that is not JSON');
       return;
     }
-    const parsed = serverMessage.safeParse(raw);
+    const parsed = SERVER_MESSAGE.safeParse(raw);
     if (!parsed.success) {
       // A malformed result still settles its call rather than leaving it waiting forever.
       const id = (raw as { id?: unknown } | null)?.id;

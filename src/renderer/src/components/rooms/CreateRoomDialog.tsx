@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { MAX_ROOM_NAME_CHARS, MAX_TOPIC_CHARS } from '../../../../shared/protocol/constants.ts';
 import { checkRoomName, checkTopic } from '../../../../shared/text-rules.ts';
 import { useParley } from '../../hooks/use-parley.ts';
+import { useSubmission } from '../../hooks/use-submission.ts';
 import { errorCode, errorMessage } from '../../lib/describe-error.ts';
 import { createAndOpenRoom } from '../../state/commands/rooms.ts';
 import { Dialog } from '../common/Dialog.tsx';
@@ -13,8 +14,9 @@ export function CreateRoomDialog({ server, onClose }: { server: string; onClose:
   const [name, setName] = useState('');
   const [topic, setTopic] = useState('');
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, setProblem, run } = useSubmission((caught) =>
+    errorCode(caught) === 'room_exists' ? 'A room with this name already exists.' : errorMessage(caught),
+  );
   const nameCheck = checkRoomName(name);
   const topicCheck = checkTopic(topic);
   const nameError = problem ?? (touched && !nameCheck.ok ? nameCheck.reason : null);
@@ -22,17 +24,11 @@ export function CreateRoomDialog({ server, onClose }: { server: string; onClose:
   async function submit(event: FormEvent) {
     event.preventDefault();
     setTouched(true);
-    if (!nameCheck.ok || !topicCheck.ok || busy) return;
-    setBusy(true);
-    setProblem(null);
-    try {
+    if (!nameCheck.ok || !topicCheck.ok) return;
+    await run(async () => {
       await createAndOpenRoom(api, store, server, nameCheck.value, topicCheck.value);
       onClose();
-    } catch (caught) {
-      setProblem(errorCode(caught) === 'room_exists' ? 'A room with this name already exists.' : errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -11,23 +11,13 @@ export function ServerActions({ view }: { view: ServerView }) {
   return (
     <div className="server-actions">
       <span className="server-actions__address">{view.key}</span>
-      {live ? (
-        <button
-          type="button"
-          className="button button--ghost button--small"
-          onClick={() => void disconnect(api, store, view.key)}
-        >
-          Disconnect
-        </button>
-      ) : (
-        <button
-          type="button"
-          className="button button--ghost button--small"
-          onClick={() => void reconnect(api, store, view.key)}
-        >
-          Connect
-        </button>
-      )}
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        onClick={() => void (live ? disconnect : reconnect)(api, store, view.key)}
+      >
+        {live ? 'Disconnect' : 'Connect'}
+      </button>
       <button
         type="button"
         className="button button--ghost button--small"

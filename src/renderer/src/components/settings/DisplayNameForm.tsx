@@ -7,7 +7,7 @@ import type { DisplayNameResult } from '../../../../shared/api/contract.ts';
 import { MAX_NAME_CHARS } from '../../../../shared/protocol/constants.ts';
 import { checkDisplayName } from '../../../../shared/text-rules.ts';
 import { useParley } from '../../hooks/use-parley.ts';
-import { errorMessage } from '../../lib/describe-error.ts';
+import { useSubmission } from '../../hooks/use-submission.ts';
 import { setDisplayName } from '../../state/commands/settings.ts';
 import { Field } from '../common/Field.tsx';
 
@@ -23,8 +23,7 @@ export function DisplayNameForm({
   const { api, store } = useParley();
   const [value, setValue] = useState(initial);
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [apiError, setApiError] = useState<string | null>(null);
+  const { busy, problem: apiError, setProblem: setApiError, run } = useSubmission();
   const check = checkDisplayName(value);
   const error = apiError ?? (touched && !check.ok ? check.reason : null);
   const unchanged = check.ok && check.value === initial;
@@ -32,19 +31,13 @@ export function DisplayNameForm({
   async function submit(event: FormEvent) {
     event.preventDefault();
     setTouched(true);
-    if (!check.ok || busy) return;
-    setBusy(true);
-    setApiError(null);
-    try {
+    if (!check.ok) return;
+    await run(async () => {
       const result = await setDisplayName(api, store, check.value);
       setValue(result.displayName);
       setTouched(false);
       onSaved?.(result);
-    } catch (caught) {
-      setApiError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,7 +2,8 @@
 import { useState, type FormEvent } from 'react';
 import { DEFAULT_PORT } from '../../../../shared/protocol/constants.ts';
 import { useParley } from '../../hooks/use-parley.ts';
-import { describeConnectionError, errorMessage } from '../../lib/describe-error.ts';
+import { useSubmission } from '../../hooks/use-submission.ts';
+import { describeConnectionError } from '../../lib/describe-error.ts';
 import { parseAddress } from '../../lib/parse-address.ts';
 import { connectTo } from '../../state/commands/servers.ts';
 import { Dialog } from '../common/Dialog.tsx';
@@ -12,18 +13,15 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
   const { api, store } = useParley();
   const [value, setValue] = useState('');
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, setProblem, run } = useSubmission();
   const check = parseAddress(value);
   const error = problem ?? (touched && !check.ok ? check.reason : null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setTouched(true);
-    if (!check.ok || busy) return;
-    setBusy(true);
-    setProblem(null);
-    try {
+    if (!check.ok) return;
+    await run(async () => {
       const view = await connectTo(api, store, check.host, check.port);
       if (view.status === 'connected' || view.status === 'connecting') {
         onClose();
@@ -35,11 +33,7 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
             : `${view.key} refused the connection: ${reason}`,
         );
       }
-    } catch (caught) {
-      setProblem(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { DEFAULT_PORT } from '../../../../shared/protocol/constants.ts';
 import { checkRoomName } from '../../../../shared/text-rules.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
-import { errorMessage } from '../../lib/describe-error.ts';
+import { useSubmission } from '../../hooks/use-submission.ts';
 import { startHosting } from '../../state/commands/hosting.ts';
 import { Dialog } from '../common/Dialog.tsx';
 import { Field } from '../common/Field.tsx';
@@ -22,29 +22,22 @@ export function HostDialog({ onClose }: { onClose: () => void }) {
   const displayName = useAppState((s) => s.displayName) ?? '';
   const [name, setName] = useState('');
   const [portText, setPortText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, setProblem, run } = useSubmission();
   const nameCheck = name.trim() === '' ? null : checkRoomName(name);
   const nameError = nameCheck && !nameCheck.ok ? nameCheck.reason : null;
   const port = checkPort(portText);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (busy || nameError || !port.ok) return;
-    setBusy(true);
-    setProblem(null);
-    try {
+    if (nameError || !port.ok) return;
+    await run(async () => {
       const options: { name?: string; port?: number } = {};
       if (nameCheck?.ok) options.name = nameCheck.value;
       if (port.port !== undefined) options.port = port.port;
       const view = await startHosting(api, store, options);
       if (view.status === 'failed') setProblem(view.error ?? 'The server could not start.');
       else onClose();
-    } catch (caught) {
-      setProblem(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
