@@ -7,13 +7,7 @@
  * profile (display name, the server with its credentials) in localStorage: it sends it in `init`
  * and receives every saved version back in a `profile` message.
  *
- * Wire format (JSON text messages; every incoming one is validated with zod):
- *   browser → server  {t:'init', profile}                 first, exactly once
- *                     {t:'call', id, name, args}          id: integer chosen by the browser
- *   server → browser  {t:'result', id, response}          response: ApiResponse
- *                     {t:'event', name, payload}          an ApiEvents event
- *                     {t:'profile', profile}              the session saved its profile: persist it
- *                     {t:'error', code, message}          a message that answered no call (bad JSON…)
+ * Wire format: src/shared/api/web-wire.ts (every incoming message is validated with its schema).
  *
  * Security: only GET/HEAD of regular files inside the static folder (no traversal, no symlink
  * escapes, no dotfiles); a strict CSP and companions on every response; the WebSocket checks the
