@@ -141,7 +141,7 @@ test('a rename is shown to the others and used for new messages', async ({ openU
   await expect(row.getByText('Ada Lovelace', { exact: true })).toBeVisible();
 });
 
-test('after a reload the name is remembered and the history is there', async ({ openUser }) => {
+test('after a reload the name, the open room and its history are all there', async ({ openUser }) => {
   const { ada, bob } = await twoInGeneral(openUser);
   await ada.send('one');
   await bob.send('two');
@@ -151,7 +151,9 @@ test('after a reload the name is remembered and the history is there', async ({ 
   await ada.page.reload();
   await expect(ada.page.getByRole('heading', { name: 'Welcome to Parley' })).toHaveCount(0);
   await expect(ada.sidebar.getByText('Ada', { exact: true })).toBeVisible();
-  await ada.joinRoom('general');
+  // The room that was on screen is on screen again, joined, without doing anything.
+  await ada.expectConversation('Room general');
+  await expect(ada.page.getByRole('heading', { name: 'Home' })).toHaveCount(0);
   const history = ada.messages('general');
   for (const text of ['one', 'two', 'three']) await expect(history.getByText(text, { exact: true })).toBeVisible();
   await expect(ada.messageRow('general', 'two').getByText('Bob', { exact: true })).toBeVisible();

@@ -11,6 +11,7 @@ import { getApi } from './api/get-api.ts';
 import { App } from './components/app/App.tsx';
 import { StartupScreen } from './components/app/StartupScreen.tsx';
 import { errorMessage } from './lib/describe-error.ts';
+import { pageStorage } from './state/remembered-rooms.ts';
 import { createAppStore } from './state/store.ts';
 
 const container = document.getElementById('root');
@@ -26,7 +27,7 @@ try {
 if (api) {
   root.render(
     <StrictMode>
-      <App api={api} store={createAppStore()} />
+      <App api={api} store={createAppStore()} storage={pageStorage()} />
     </StrictMode>,
   );
 }

@@ -5,11 +5,13 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { ParleyApi } from '../../../shared/api/contract.ts';
+import type { KeyValueStorage } from '../state/remembered-rooms.ts';
 import type { AppState, AppStore } from '../state/store.ts';
 
 export interface ParleyContextValue {
   api: ParleyApi;
   store: AppStore;
+  storage: KeyValueStorage | null;
 }
 
 export const ParleyContext = createContext<ParleyContextValue | null>(null);

@@ -15,7 +15,7 @@ import {
 import { memberJoined, memberLeft, memberRenamed, membersRemoved } from './slices/members.ts';
 import { hostChanged, roomPatched, roomUpserted, serverChanged, serverRemoved } from './slices/servers.ts';
 import { settingsChanged } from './slices/settings.ts';
-import { viewRepaired } from './slices/ui.ts';
+import { serverSelected, viewRepaired } from './slices/ui.ts';
 import type { AppStore } from './store.ts';
 
 export function connectApi(api: ParleyApi, store: AppStore): Unsubscribe {
@@ -23,7 +23,13 @@ export function connectApi(api: ParleyApi, store: AppStore): Unsubscribe {
     api.on('serverChanged', (view) => {
       const before = store.getState().servers[view.key];
       serverChanged(store, view);
-      if (view.status === 'connected' && before?.status !== 'connected') void serverConnected(api, store, view.key);
+      if (view.status === 'connected' && before?.status !== 'connected') {
+        // A first connection (not a reconnect) while nothing is shown: show that server, rather
+        // than leaving the user on Home (the browser build connects by itself at start-up).
+        const { view: shown } = store.getState();
+        if (before?.status !== 'reconnecting' && shown.kind === 'home') serverSelected(store, view.key);
+        void serverConnected(api, store, view.key);
+      }
       if (view.status === 'idle') autoConnect(api, store);
     }),
 

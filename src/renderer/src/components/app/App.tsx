@@ -7,23 +7,35 @@ import type { ParleyApi } from '../../../../shared/api/contract.ts';
 import { ParleyContext, useAppState, useParley } from '../../hooks/use-parley.ts';
 import { bootstrap } from '../../state/commands/bootstrap.ts';
 import { connectApi } from '../../state/connect-api.ts';
+import { rememberOpenRooms, type KeyValueStorage } from '../../state/remembered-rooms.ts';
 import type { AppStore } from '../../state/store.ts';
 import { Onboarding } from '../onboarding/Onboarding.tsx';
 import { AppShell } from './AppShell.tsx';
 import { StartupScreen } from './StartupScreen.tsx';
 
-export function App({ api, store }: { api: ParleyApi; store: AppStore }) {
-  const value = useMemo(() => ({ api, store }), [api, store]);
+interface AppProps {
+  api: ParleyApi;
+  store: AppStore;
+  /** Where open rooms are remembered across reloads (localStorage); none in most tests. */
+  storage?: KeyValueStorage | null;
+}
+
+export function App({ api, store, storage = null }: AppProps) {
+  const value = useMemo(() => ({ api, store, storage }), [api, store, storage]);
   // StrictMode mounts twice in development; refs survive that, so start-up runs once per store.
   const booted = useRef<AppStore | null>(null);
   useEffect(() => {
     const disconnect = connectApi(api, store);
+    const forget = rememberOpenRooms(store, storage);
     if (booted.current !== store) {
       booted.current = store;
-      void bootstrap(api, store);
+      void bootstrap(api, store, storage);
     }
-    return disconnect;
-  }, [api, store]);
+    return () => {
+      forget();
+      disconnect();
+    };
+  }, [api, store, storage]);
   return (
     <ParleyContext.Provider value={value}>
       <Root />
@@ -32,12 +44,12 @@ export function App({ api, store }: { api: ParleyApi; store: AppStore }) {
 }
 
 function Root() {
-  const { api, store } = useParley();
+  const { api, store, storage } = useParley();
   const boot = useAppState((s) => s.boot);
   const displayName = useAppState((s) => s.displayName);
   if (boot.status === 'loading') return <StartupScreen />;
   if (boot.status === 'error') {
-    return <StartupScreen error={boot.message} onRetry={() => void bootstrap(api, store)} />;
+    return <StartupScreen error={boot.message} onRetry={() => void bootstrap(api, store, storage)} />;
   }
   if (displayName === null) return <Onboarding />;
   return <AppShell />;

@@ -1,4 +1,4 @@
-/** Start-up: load what the API knows, then show the first live server. */
+/** Start-up: load what the API knows, then show where the user was (or the first live server). */
 import type { ParleyApi } from '../../../../shared/api/contract.ts';
 import { errorMessage } from '../../lib/describe-error.ts';
 import { serversListed, hostChanged } from '../slices/servers.ts';
@@ -6,8 +6,22 @@ import { appInfoLoaded, settingsChanged } from '../slices/settings.ts';
 import { bootChanged, serverSelected } from '../slices/ui.ts';
 import type { AppStore } from '../store.ts';
 import { autoConnect, serverConnected } from './servers.ts';
+import {
+  readRememberedRooms,
+  restoreRememberedRooms,
+  showRememberedConversation,
+  type KeyValueStorage,
+} from '../remembered-rooms.ts';
 
-export async function bootstrap(api: ParleyApi, store: AppStore): Promise<void> {
+/**
+ * Loads the app's state, puts back the rooms that were open before a reload (`storage`, see
+ * remembered-rooms.ts), shows the conversation that was on screen or the first live server.
+ */
+export async function bootstrap(
+  api: ParleyApi,
+  store: AppStore,
+  storage: KeyValueStorage | null = null,
+): Promise<void> {
   bootChanged(store, { status: 'loading' });
   try {
     const [appInfo, settings, servers] = await Promise.all([api.getAppInfo(), api.getSettings(), api.listServers()]);
@@ -19,12 +33,14 @@ export async function bootstrap(api: ParleyApi, store: AppStore): Promise<void> 
     bootChanged(store, { status: 'error', message: errorMessage(error) });
     return;
   }
+  const shown = restoreRememberedRooms(store, readRememberedRooms(storage));
   bootChanged(store, { status: 'ready' });
 
   const { servers, serverOrder } = store.getState();
   const views = serverOrder.map((key) => servers[key]!);
   const first = views.find((v) => v.status === 'connected') ?? views.find((v) => v.status !== 'idle');
   if (first) serverSelected(store, first.key);
+  showRememberedConversation(store, shown);
   for (const view of views) if (view.status === 'connected') void serverConnected(api, store, view.key);
   autoConnect(api, store);
 }
