@@ -115,7 +115,7 @@ for (const colorScheme of SCHEMES) {
 
       await ada.openConversation('general');
       await server.stop();
-      await expect(page.getByText(/^Reconnecting (in \d+ s…|now…)$/)).toBeVisible();
+      await expect(page.getByText(/^Reconnecting to Kitchen( in \d+ s)?…$/)).toBeVisible();
       await ada.send('Sent while offline');
       await expect(
         ada.messageRow('general', 'Sent while offline').getByText('Waiting for the connection…'),

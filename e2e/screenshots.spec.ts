@@ -91,7 +91,7 @@ test('screenshots: room browser, chat (light and dark), settings, DM, phone, rec
   await ada.openConversation('general');
   await ada.expectConversation('Room general');
   await server.stop();
-  await expect(ada.page.getByText(/^Reconnecting (in \d+ s…|now…)$/)).toBeVisible();
+  await expect(ada.page.getByText(/^Reconnecting to Kitchen( in \d+ s)?…$/)).toBeVisible();
   await ada.send('Back in five');
   await expect(ada.messageRow('general', 'Back in five').getByText('Waiting for the connection…')).toBeVisible();
   await shoot(ada.page, 'reconnecting');

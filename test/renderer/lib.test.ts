@@ -1,6 +1,6 @@
-/** Pure helpers: links, addresses, initials. */
+/** Pure helpers: links, addresses, initials, avatar colours. */
 import { describe, expect, it } from 'vitest';
-import { initials } from '../../src/renderer/src/lib/avatar.ts';
+import { AVATAR_COLORS, avatarColorIndex, initials } from '../../src/renderer/src/lib/avatar.ts';
 import { linkify } from '../../src/renderer/src/lib/linkify.ts';
 import { parseAddress } from '../../src/renderer/src/lib/parse-address.ts';
 
@@ -48,5 +48,73 @@ describe('initials', () => {
     expect(initials('émile zola')).toBe('ÉZ');
     expect(initials('👩‍💻 Dev')).toBe('👩‍💻D');
     expect(initials('   ')).toBe('?');
+  });
+});
+
+/**
+ * A file next to this one, as text. The renderer's tests have no Node types (tsconfig.web.json),
+ * and Vitest turns CSS imports, ?raw ones included, into empty strings: so Node's fs and URL
+ * (happy-dom's URL is another class, which fs does not take), reached through the process.
+ */
+function readText(relative: string): string {
+  type NodeUrl = { URL: new (input: string, base: string) => object };
+  type NodeFs = { readFileSync(path: object, encoding: 'utf8'): string };
+  const { process } = globalThis as unknown as {
+    process: { getBuiltinModule(id: 'node:url'): NodeUrl; getBuiltinModule(id: 'node:fs'): NodeFs };
+  };
+  const url = new (process.getBuiltinModule('node:url').URL)(relative, import.meta.url);
+  return process.getBuiltinModule('node:fs').readFileSync(url, 'utf8');
+}
+
+/** WCAG relative luminance of a #rrggbb colour. */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+function contrast(a: string, b: string): number {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
+describe('avatar colours', () => {
+  const names = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin', 'Frank', 'Grace', 'Heidi'];
+
+  it('spreads typical names over the palette', () => {
+    expect(new Set(names.map(avatarColorIndex)).size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('gives the same key the same colour, always within the palette', () => {
+    for (const name of [...names, '', 'u_Zx9-_q', '👩‍💻', 'Ünïcödé']) {
+      const index = avatarColorIndex(name);
+      expect(avatarColorIndex(name)).toBe(index);
+      expect(Number.isInteger(index) && index >= 0 && index < AVATAR_COLORS.length).toBe(true);
+    }
+  });
+
+  it('uses every colour about as often over many user ids', () => {
+    const counts = new Array<number>(AVATAR_COLORS.length).fill(0);
+    for (let i = 0; i < 1200; i++) counts[avatarColorIndex(`u_${i}`)]! += 1;
+    // 100 each on average; a hash that favours some colours lands far outside this.
+    for (const count of counts) expect(count).toBeGreaterThan(70);
+    for (const count of counts) expect(count).toBeLessThan(130);
+  });
+
+  it('has about twelve colours, each readable under white initials (WCAG AA)', () => {
+    expect(AVATAR_COLORS.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(AVATAR_COLORS).size).toBe(AVATAR_COLORS.length);
+    for (const color of AVATAR_COLORS) expect(contrast(color, '#ffffff'), color).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it('matches the colour classes of avatar.css', () => {
+    const css = readText('../../src/renderer/src/styles/avatar.css');
+    const classes = [...css.matchAll(/\.avatar--c(\d+)\s*\{\s*background:\s*(#[0-9a-f]{6})/giu)].map((m) => [
+      Number(m[1]),
+      m[2]!.toLowerCase(),
+    ]);
+    expect(classes).toEqual(AVATAR_COLORS.map((color, i) => [i, color]));
   });
 });

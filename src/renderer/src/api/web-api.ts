@@ -174,10 +174,10 @@ export class WebApiConnection implements ApiTransport {
       this.dropped();
       if (this.closed) return;
       const delay = this.scheduleReconnect();
-      if (wasOpen) {
-        this.failUnsent();
-        this.showReconnecting(Date.now() + delay);
-      }
+      if (wasOpen) this.failUnsent();
+      // After every attempt, not only the first drop: the countdown then shows the next attempt
+      // (as the desktop app's does), instead of sitting at "now" through every failed one.
+      this.showReconnecting(Date.now() + delay);
     };
   }
 
@@ -340,7 +340,11 @@ export class WebApiConnection implements ApiTransport {
     }
   }
 
-  /** While the socket is down, servers we were on are unreachable too: say so. */
+  /**
+   * While the socket is down, servers we were on are unreachable too: say so. The error is a
+   * plain 'disconnected', which the UI does not spell out next to "Reconnecting to …" (it would
+   * only say the same thing twice); the message is for logs and anything that lists errors.
+   */
   private showReconnecting(retryAt: number): void {
     for (const view of this.servers.values()) {
       if (view.status === 'idle' || view.status === 'failed') continue;
@@ -348,7 +352,7 @@ export class WebApiConnection implements ApiTransport {
         ...view,
         status: 'reconnecting',
         retryAt,
-        error: { code: 'disconnected', message: 'Lost the connection to the web server' },
+        error: { code: 'disconnected', message: 'This page lost its connection to the web server' },
       };
       this.servers.set(view.key, shown);
       this.dispatch('serverChanged', shown);

@@ -2,7 +2,8 @@
  * The selected server's connection state, whenever it is not simply "connected": connecting,
  * reconnecting with a live countdown, failed or the host went away (with the reason), or idle.
  */
-import { useNow } from '../../hooks/use-now.ts';
+import type { ServerView } from '../../../../shared/api/contract.ts';
+import { COUNTDOWN_INTERVAL_MS, useClock } from '../../hooks/use-now.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { describeConnectionError } from '../../lib/describe-error.ts';
 import { secondsUntil } from '../../lib/format-time.ts';
@@ -19,12 +20,57 @@ function unsentText(count: number): string | null {
     : `${count} messages will be sent once the connection is back.`;
 }
 
+/**
+ * Why the connection is down, only when that tells more than the banner's title. A plain drop is
+ * reported in the transport's own words ("connection closed", "Lost the connection to the
+ * server"), which merely repeat the title, or as a socket error code, which is not for people:
+ * those become a sentence where one helps, else nothing.
+ */
+function downReason(error: ServerView['error']): string | null {
+  if (error === null) return null;
+  if (error.code !== 'disconnected' && error.code !== 'closed') return describeConnectionError(error);
+  const text = error.message;
+  if (/ECONNREFUSED/u.test(text)) return 'The server is not accepting connections.';
+  if (/ETIMEDOUT|timed out/iu.test(text)) return 'The server is not answering.';
+  if (/EHOSTUNREACH|ENETUNREACH|ENETDOWN|EADDRNOTAVAIL/u.test(text)) return 'The server cannot be reached from here.';
+  if (/ENOTFOUND|EAI_AGAIN/u.test(text)) return 'The server’s address could not be found.';
+  return null;
+}
+
+/**
+ * "Reconnecting to Kitchen in 3 s…". The countdown is hidden from screen readers: the title is a
+ * live region, and a number changing every second would be announced every second.
+ */
+function ReconnectingBanner({ view }: { view: ServerView }) {
+  // The same shared clock as the sidebar's status line, so both show the same number.
+  const seconds = useClock(
+    (now) => (view.retryAt === null ? 0 : secondsUntil(view.retryAt, now)),
+    COUNTDOWN_INTERVAL_MS,
+  );
+  const detail = [downReason(view.error), unsentText(view.unsent)].filter(Boolean).join(' ');
+  return (
+    <div className="banner banner--warning">
+      <Icon name="alert" />
+      <div className="banner__text" role="status">
+        <p className="banner__title">
+          Reconnecting to {view.name}
+          {seconds > 0 && (
+            <span className="banner__countdown" aria-hidden="true">
+              {` in ${seconds} s`}
+            </span>
+          )}
+          …
+        </p>
+        {detail !== '' && <p className="banner__detail">{detail}</p>}
+      </div>
+    </div>
+  );
+}
+
 export function ConnectionBanner({ server }: { server: string }) {
   const { api, store } = useParley();
   const view = useAppState(selectServer(server));
-  const now = useNow(250, view?.status === 'reconnecting');
   if (!view || view.status === 'connected') return null;
-  const reason = describeConnectionError(view.error);
   const unsent = unsentText(view.unsent);
 
   switch (view.status) {
@@ -35,35 +81,16 @@ export function ConnectionBanner({ server }: { server: string }) {
           <span className="banner__text">Connecting to {view.name}…</span>
         </div>
       );
-    case 'reconnecting': {
-      const seconds = view.retryAt === null ? 0 : secondsUntil(view.retryAt, now);
-      return (
-        <div className="banner banner--warning">
-          <Icon name="alert" />
-          <div className="banner__text">
-            <p role="status">
-              <strong>{view.error?.code === 'server_shutdown' ? 'The host went away.' : 'Connection lost.'}</strong>{' '}
-              {reason && view.error?.code !== 'server_shutdown' ? reason : null}
-            </p>
-            <p className="banner__detail">
-              <span className="banner__countdown">
-                {seconds > 0 ? `Reconnecting in ${seconds} s…` : 'Reconnecting now…'}
-              </span>{' '}
-              {unsent}
-            </p>
-          </div>
-        </div>
-      );
-    }
-    case 'failed':
+    case 'reconnecting':
+      return <ReconnectingBanner view={view} />;
+    case 'failed': {
+      const reason = downReason(view.error);
       return (
         <div className="banner banner--error" role="alert">
           <Icon name="alert" />
           <div className="banner__text">
-            <p>
-              <strong>Disconnected from {view.name}.</strong> {reason}
-            </p>
-            {unsent && <p className="banner__detail">{unsent}</p>}
+            <p className="banner__title">Disconnected from {view.name}.</p>
+            {(reason || unsent) && <p className="banner__detail">{[reason, unsent].filter(Boolean).join(' ')}</p>}
           </div>
           <div className="banner__actions">
             {(view.error?.code === 'name_taken' || view.error?.code === 'name_invalid') && (
@@ -81,6 +108,7 @@ export function ConnectionBanner({ server }: { server: string }) {
           </div>
         </div>
       );
+    }
     case 'idle':
       return (
         <div className="banner banner--neutral">

@@ -1,5 +1,6 @@
 /** Who is in the open room. Choosing someone opens your direct messages with them. */
 import { useEffect, useMemo, useRef } from 'react';
+import type { ServerStatus } from '../../../../shared/api/contract.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { openDm } from '../../state/commands/conversations.ts';
 import { selectActiveKey, selectConversation, selectMembers } from '../../state/selectors.ts';
@@ -7,12 +8,33 @@ import { drawerChanged } from '../../state/slices/ui.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { Icon } from '../common/Icon.tsx';
 
+/**
+ * Presence is live only while connected: otherwise the list is what the server last told us, and
+ * it says so rather than passing stale presence off as current.
+ */
+function offlineText(status: ServerStatus | undefined): string | null {
+  switch (status) {
+    case 'connected':
+    case undefined:
+      return null;
+    case 'connecting':
+      return 'Connecting…';
+    case 'reconnecting':
+      return 'Offline — reconnecting…';
+    case 'failed':
+    case 'idle':
+      return 'Offline';
+  }
+}
+
 export function MemberPanel({ narrow }: { narrow: boolean }) {
   const { api, store } = useParley();
   const key = useAppState(selectActiveKey);
   const meta = useAppState(selectConversation(key));
   const members = useAppState(selectMembers(key));
   const selfId = useAppState((s) => (meta ? (s.servers[meta.server]?.self?.id ?? null) : null));
+  const status = useAppState((s) => (meta ? s.servers[meta.server]?.status : undefined));
+  const offline = offlineText(status);
   const ref = useRef<HTMLElement>(null);
 
   const sorted = useMemo(
@@ -31,7 +53,12 @@ export function MemberPanel({ narrow }: { narrow: boolean }) {
 
   if (!meta) return null;
   return (
-    <aside id="members" ref={ref} className="members" aria-labelledby="members-heading">
+    <aside
+      id="members"
+      ref={ref}
+      className={offline ? 'members members--offline' : 'members'}
+      aria-labelledby="members-heading"
+    >
       <header className="members__header">
         <h2 id="members-heading" className="members__heading">
           Members <span className="members__count">{members.length}</span>
@@ -47,6 +74,14 @@ export function MemberPanel({ narrow }: { narrow: boolean }) {
           </button>
         )}
       </header>
+      <div role="status" className="members__status">
+        {offline && (
+          <>
+            <p className="members__status-title">{offline}</p>
+            <p>{sorted.length === 0 ? 'Who is here shows once connected.' : 'Showing who was here before.'}</p>
+          </>
+        )}
+      </div>
       {sorted.length === 0 ? (
         <p className="members__empty">Nobody is here yet.</p>
       ) : (

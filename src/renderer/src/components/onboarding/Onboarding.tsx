@@ -12,7 +12,8 @@ export function Onboarding() {
           Chat with the people around you. Someone hosts a room, everyone nearby joins — no server, no account, no
           internet.
         </p>
-        <DisplayNameForm initial="" submitLabel="Continue" />
+        {/* Nothing else to do here, so typing the name can start at once. */}
+        <DisplayNameForm initial="" submitLabel="Continue" autoFocus />
       </div>
     </main>
   );

@@ -21,12 +21,20 @@ export function RoomBrowser({ server }: { server: string }) {
   const directory = useAppState(selectDirectory(server));
   const joined = useAppState((s) => s.conversations);
   const [filter, setFilter] = useState('');
-  const now = useNow(view?.status === 'reconnecting' ? 1000 : 60_000);
+  // For "active 5 minutes ago".
+  const now = useNow(60_000);
   const connected = view?.status === 'connected';
+  const refreshing = directory.status === 'loading';
 
+  // Re-read the list whenever the browser is shown (and when the server comes back): member
+  // counts go stale in between (a room arrives with 0 members by roomCreated; joins and leaves
+  // are reported only for rooms we are in). What we have stays on screen meanwhile.
   useEffect(() => {
-    if (connected && directory.status === 'idle') void refreshRooms(api, store, server);
-  }, [api, store, server, connected, directory.status]);
+    if (!connected) return;
+    // Already under way (serverConnected fetches the rooms of a server that just connected).
+    if (store.getState().directories[server]?.status === 'loading') return;
+    void refreshRooms(api, store, server);
+  }, [api, store, server, connected]);
 
   const rooms = useMemo(() => {
     const needle = filter.trim().toLocaleLowerCase();
@@ -103,7 +111,7 @@ export function RoomBrowser({ server }: { server: string }) {
     content = <p className="room-browser__none">No room name contains “{filter.trim()}”.</p>;
   } else {
     content = (
-      <ul className="room-list" aria-label={`Rooms on ${view.name}`}>
+      <ul className="room-list" aria-label={`Rooms on ${view.name}`} aria-busy={refreshing}>
         {rooms.map((room) => (
           <RoomRow key={room.id} server={server} room={room} joined={roomKey(server, room.id) in joined} now={now} />
         ))}
@@ -124,7 +132,8 @@ export function RoomBrowser({ server }: { server: string }) {
         }
       >
         <h1 className="topbar__heading">{view.name}</h1>
-        <span className="topbar__sub">{serverStatusText(view, now)}</span>
+        {/* Any other state is the banner's to tell, with its countdown; saying it twice is noise. */}
+        {connected && <span className="topbar__sub">{serverStatusText(view, now)}</span>}
       </TopBar>
       <ConnectionBanner server={server} />
       <div className="view__body">
@@ -145,12 +154,23 @@ export function RoomBrowser({ server }: { server: string }) {
               type="button"
               className="icon-button"
               aria-label="Refresh the room list"
-              disabled={!connected || directory.status === 'loading'}
-              onClick={() => void refreshRooms(api, store, server)}
+              // aria-disabled while refreshing, not disabled: a disabled button would drop the
+              // keyboard focus of whoever just pressed it.
+              disabled={!connected}
+              aria-disabled={refreshing}
+              onClick={() => {
+                if (!refreshing) void refreshRooms(api, store, server);
+              }}
             >
-              <Icon name="refresh" />
+              <Icon name="refresh" className={refreshing ? 'icon--spinning' : undefined} />
             </button>
           </div>
+          {directory.status === 'error' && directory.rooms.length > 0 && (
+            // The list below is what we had before: say it may be out of date.
+            <p className="notice notice--error" role="alert">
+              Could not refresh the rooms: {directory.error}
+            </p>
+          )}
           {content}
           <ServerActions view={view} />
         </div>

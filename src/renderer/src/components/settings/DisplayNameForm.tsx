@@ -15,10 +15,16 @@ export function DisplayNameForm({
   initial,
   submitLabel,
   onSaved,
+  autoFocus = false,
 }: {
   initial: string;
   submitLabel: string;
   onSaved?: (result: DisplayNameResult) => void;
+  /**
+   * Focus the field on mount: on a first-run screen whose only job is this field. Not in the
+   * Settings dialog, which focuses its first field itself (and returns focus when closed).
+   */
+  autoFocus?: boolean;
 }) {
   const { api, store } = useParley();
   const [value, setValue] = useState(initial);
@@ -46,6 +52,7 @@ export function DisplayNameForm({
         label="Display name"
         name="displayName"
         autoComplete="nickname"
+        autoFocus={autoFocus}
         spellCheck={false}
         value={value}
         onChange={(event) => {

@@ -1,6 +1,6 @@
 /** One server in the sidebar: name, live status, unread total; expanded when selected. */
 import type { ServerView } from '../../../../shared/api/contract.ts';
-import { useNow } from '../../hooks/use-now.ts';
+import { COUNTDOWN_INTERVAL_MS, useClock } from '../../hooks/use-now.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { initials } from '../../lib/avatar.ts';
 import { selectUnreadByServer } from '../../state/selectors.ts';
@@ -14,8 +14,9 @@ export function ServerItem({ view }: { view: ServerView }) {
   const { store } = useParley();
   const selected = useAppState((s) => s.selectedServer === view.key);
   const unread = useAppState((s) => selectUnreadByServer(s)[view.key] ?? 0);
-  const now = useNow(1000, view.status === 'reconnecting');
-  const status = serverStatusText(view, now);
+  // The banner's shared clock: the two countdowns never disagree. Re-renders only when the text
+  // changes, not on every tick.
+  const status = useClock((now) => serverStatusText(view, now), COUNTDOWN_INTERVAL_MS, view.status === 'reconnecting');
   return (
     <li className={selected ? 'server server--selected' : 'server'}>
       <button
