@@ -34,7 +34,13 @@ import {
 
 afterEach(cleanupAll);
 
-const APP: AppInfo = { platform: 'electron', canHost: true, canConnectAnywhere: true, version: '0.0.0-test' };
+const APP: AppInfo = {
+  platform: 'electron',
+  canHost: true,
+  canConnectAnywhere: true,
+  canDiscover: true,
+  version: '0.0.0-test',
+};
 const WORKER_URL = new URL('../src/main/core/host/hosted-server-worker.ts', import.meta.url);
 
 type Recorded = { [E in ApiEventName]: { event: E; payload: ApiEvents[E] } }[ApiEventName];
@@ -489,7 +495,7 @@ describe('profiles', () => {
     ];
     for (const input of garbage) {
       const profile = parseProfile(input);
-      expect(profile).toEqual({ displayName: null, servers: [] });
+      expect(profile).toEqual({ displayName: null, servers: [], disabledInterfaces: [] });
       expect(PROFILE_SCHEMA.safeParse(profile).success).toBe(true);
     }
 

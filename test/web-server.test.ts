@@ -394,6 +394,7 @@ describe('WebSocket RPC', () => {
       platform: 'web',
       canHost: false,
       canConnectAnywhere: false,
+      canDiscover: false,
       version: '9.8.7',
     });
     const before = await ada.ok<ServerView[]>('listServers');

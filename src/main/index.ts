@@ -8,6 +8,7 @@ import { app, BrowserWindow, Menu, session } from 'electron';
 import { createAppProfileStore } from './app-profile-store.ts';
 import { HOSTED_SERVER_WORKER_FILE, HostedServer } from './core/host/hosted-server.ts';
 import type { Logger } from './core/server/logger.ts';
+import { LanDiscovery } from './core/discovery/lan-discovery.ts';
 import { SessionManager } from './core/session/session-manager.ts';
 import { registerApi } from './ipc/register-api.ts';
 import {
@@ -77,10 +78,22 @@ function start(): void {
       dataDir: join(app.getPath('userData'), 'hosted-server'),
       logger: log,
     });
+    const discovery = new LanDiscovery({
+      logger: log,
+      // One setting for both directions: what we browse on and what the hosted server announces on.
+      onDisabledInterfaces: (names) => host.setDisabledInterfaces(names),
+    });
     const sessionManager = new SessionManager({
-      app: { platform: 'electron', canHost: true, canConnectAnywhere: true, version: app.getVersion() },
+      app: {
+        platform: 'electron',
+        canHost: true,
+        canConnectAnywhere: true,
+        canDiscover: true,
+        version: app.getVersion(),
+      },
       profile,
       host,
+      discovery,
       logger: log,
     });
     const unregister = registerApi(sessionManager, {
@@ -89,7 +102,9 @@ function start(): void {
     });
     shutdown = async () => {
       unregister();
+      // Closing the session stops hosting, which withdraws its announcement with a goodbye.
       await withTimeout(Promise.resolve(sessionManager.close()), SHUTDOWN_TIMEOUT_MS);
+      await withTimeout(discovery.stop(), SHUTDOWN_TIMEOUT_MS);
       await profile.flush();
     };
 

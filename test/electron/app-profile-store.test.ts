@@ -30,6 +30,7 @@ const PROFILE: Profile = {
       lastConnected: 1_700_000_000_000,
     },
   ],
+  disabledInterfaces: ['docker0'],
 };
 
 let dir: string;

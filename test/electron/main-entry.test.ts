@@ -57,7 +57,7 @@ describe('the main entry', () => {
     const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
     expect(await electron.ipcMain.invoke(ipcChannel('getAppInfo'), event)).toEqual({
       ok: true,
-      value: { platform: 'electron', canHost: true, canConnectAnywhere: true, version: '0.1.0' },
+      value: { platform: 'electron', canHost: true, canConnectAnywhere: true, canDiscover: true, version: '0.1.0' },
     });
     expect(await electron.ipcMain.invoke(ipcChannel('getHostStatus'), event)).toMatchObject({
       ok: true,

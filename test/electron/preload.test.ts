@@ -177,7 +177,7 @@ describe('through the bridge to the real session', () => {
     const win = new electron.FakeBrowserWindow({});
     await win.loadFile(index);
     const session = new SessionManager({
-      app: { platform: 'electron', canHost: true, canConnectAnywhere: true, version: '0.1.0' },
+      app: { platform: 'electron', canHost: true, canConnectAnywhere: true, canDiscover: true, version: '0.1.0' },
       profile: new InMemoryProfileStore(),
     });
     const unregister = registerApi(session, {

@@ -66,7 +66,7 @@ beforeEach(async () => {
   await win.loadFile(INDEX);
   host = roomServerHost();
   session = new SessionManager({
-    app: { platform: 'electron', canHost: true, canConnectAnywhere: true, version: '0.1.0' },
+    app: { platform: 'electron', canHost: true, canConnectAnywhere: true, canDiscover: true, version: '0.1.0' },
     profile: new InMemoryProfileStore(),
     host,
     clientOptions: { minBackoffMs: 20, maxBackoffMs: 200 },
@@ -243,7 +243,7 @@ describe('calls reach the real session', () => {
   it('getAppInfo and settings round-trip in the envelope', async () => {
     expect(await invoke('getAppInfo', fromOurPage())).toEqual({
       ok: true,
-      value: { platform: 'electron', canHost: true, canConnectAnywhere: true, version: '0.1.0' },
+      value: { platform: 'electron', canHost: true, canConnectAnywhere: true, canDiscover: true, version: '0.1.0' },
     });
     const renamed = await call<{ displayName: string }>('setDisplayName', '  Ada  ');
     expect(renamed.displayName).toBe('Ada');

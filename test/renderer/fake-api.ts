@@ -9,9 +9,12 @@ import type {
   ApiEvents,
   AppInfo,
   ConversationTarget,
+  DiscoveryDiagnostics,
   DisplayNameResult,
   HistoryPage,
   HostView,
+  NearbyServerView,
+  NetworkInterfaceView,
   ParleyApi,
   RoomJoinResult,
   ServerView,
@@ -19,6 +22,7 @@ import type {
   Unsubscribe,
 } from '../../src/shared/api/contract.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
+import { serverKeyOf } from '../../src/shared/api/contract.ts';
 import type { ChatMessage, DmSummary, RoomInfo, UserRef } from '../../src/shared/protocol/server-frames.ts';
 import { checkDisplayName } from '../../src/shared/text-rules.ts';
 
@@ -68,6 +72,32 @@ export function chatMessage(patch: Partial<ChatMessage> & { seq: number }): Chat
   };
 }
 
+/** A server found on the LAN, as listNearby / nearbyChanged report it. */
+export function nearbyServer(patch: Partial<NearbyServerView> = {}): NearbyServerView {
+  return {
+    id: 's_attic',
+    name: 'Attic',
+    version: 1,
+    rooms: 3,
+    host: 'attic-pc.local',
+    port: 7275,
+    addresses: ['192.168.1.30', 'fe80::30%eth0'],
+    interfaces: ['eth0'],
+    lastSeen: Date.now(),
+    hosted: false,
+    serverKey: null,
+    ...patch,
+  };
+}
+
+/** A real wired adapter and a virtual Docker bridge, both switched on. */
+export function defaultInterfaces(): NetworkInterfaceView[] {
+  return [
+    { name: 'eth0', kind: 'Network', virtual: false, enabled: true, addresses: ['192.168.1.10', 'fe80::10'] },
+    { name: 'docker0', kind: 'Docker', virtual: true, enabled: true, addresses: ['172.17.0.1'] },
+  ];
+}
+
 interface SentMessage {
   server: string;
   target: ConversationTarget;
@@ -78,7 +108,13 @@ interface SentMessage {
 type Listener = (payload: never) => void;
 
 export class FakeApi implements ParleyApi {
-  appInfo: AppInfo = { platform: 'electron', canHost: true, canConnectAnywhere: true, version: '0.0.0-test' };
+  appInfo: AppInfo = {
+    platform: 'electron',
+    canHost: true,
+    canConnectAnywhere: true,
+    canDiscover: true,
+    version: '0.0.0-test',
+  };
   settings: Settings = { displayName: ME.name };
   servers: ServerView[] = [serverView()];
   host: HostView = { status: 'stopped', name: null, port: null, serverKey: null, error: null };
@@ -94,6 +130,21 @@ export class FakeApi implements ParleyApi {
   offline = false;
   /** Display names refused per server key by setDisplayName (code name_taken). */
   nameTakenOn = new Set<string>();
+  /** What listNearby returns (tests change it and emit nearbyChanged themselves). */
+  nearby: NearbyServerView[] = [];
+  interfaces: NetworkInterfaceView[] = defaultInterfaces();
+  /** What runDiagnostics resolves with (its interfaces are the current ones unless set here). */
+  diagnostics: Omit<DiscoveryDiagnostics, 'interfaces'> & { interfaces?: NetworkInterfaceView[] } = {
+    hostName: 'ada-laptop.local',
+    selfTest: { ok: true, elapsedMs: 1200, heardOn: ['eth0'], error: null },
+    browsing: { active: true, error: null },
+    advertising: null,
+    nearbyCount: 0,
+  };
+  /** When set, the next runDiagnostics waits for this promise before it resolves. */
+  diagnosticsGate: Promise<void> | null = null;
+  /** Errors the discovery calls reject with, by call name (e.g. connectNearby: unreachable). */
+  failing = new Map<string, ApiError>();
   private listeners = new Map<ApiEventName, Set<Listener>>();
 
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe {
@@ -244,6 +295,60 @@ export class FakeApi implements ParleyApi {
 
   async openLink(url: string): Promise<void> {
     this.record('openLink', [url]);
+  }
+
+  async listNearby(): Promise<NearbyServerView[]> {
+    this.record('listNearby', []);
+    this.throwIfFailing('listNearby');
+    return this.nearby.map((n) => ({ ...n }));
+  }
+
+  /** Connects to the first advertised address, like the session does, and reports the new view. */
+  async connectNearby(id: string): Promise<ServerView> {
+    this.record('connectNearby', [id]);
+    this.throwIfFailing('connectNearby');
+    const found = this.nearby.find((n) => n.id === id);
+    if (!found) throw new ApiError('not_found', 'That server is not nearby any more');
+    const host = found.addresses[0]!;
+    const key = serverKeyOf(host, found.port);
+    const view = serverView({
+      key,
+      host,
+      port: found.port,
+      name: found.name,
+      serverId: found.id,
+      hosted: found.hosted,
+    });
+    this.servers = [...this.servers.filter((s) => s.key !== key), view];
+    this.nearby = this.nearby.map((n) => (n.id === id ? { ...n, serverKey: key } : n));
+    this.emit('serverChanged', { ...view });
+    return { ...view };
+  }
+
+  async listInterfaces(): Promise<NetworkInterfaceView[]> {
+    this.record('listInterfaces', []);
+    this.throwIfFailing('listInterfaces');
+    return this.interfaces.map((i) => ({ ...i, addresses: [...i.addresses] }));
+  }
+
+  async setInterfaceEnabled(name: string, enabled: boolean): Promise<NetworkInterfaceView[]> {
+    this.record('setInterfaceEnabled', [name, enabled]);
+    this.throwIfFailing('setInterfaceEnabled');
+    this.interfaces = this.interfaces.map((i) => (i.name === name ? { ...i, enabled } : i));
+    return this.interfaces.map((i) => ({ ...i, addresses: [...i.addresses] }));
+  }
+
+  async runDiagnostics(): Promise<DiscoveryDiagnostics> {
+    this.record('runDiagnostics', []);
+    if (this.diagnosticsGate) await this.diagnosticsGate;
+    this.throwIfFailing('runDiagnostics');
+    const { interfaces, ...rest } = this.diagnostics;
+    return { ...rest, interfaces: (interfaces ?? this.interfaces).map((i) => ({ ...i })) };
+  }
+
+  private throwIfFailing(name: string): void {
+    const error = this.failing.get(name);
+    if (error) throw error;
   }
 
   // ── test controls ──────────────────────────────────────────────────────────────────────────

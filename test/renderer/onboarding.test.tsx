@@ -35,6 +35,12 @@ describe('onboarding', () => {
     expect(api.callsTo('setDisplayName')).toEqual([]);
   });
 
+  it('puts the cursor in the name field, so typing can start at once', async () => {
+    renderApp(firstRun());
+    const input = await screen.findByRole('textbox', { name: 'Display name' });
+    expect(document.activeElement).toBe(input);
+  });
+
   it('saves a valid name (trimmed) and shows the app', async () => {
     const user = userEvent.setup();
     const { api } = renderApp(firstRun());
@@ -42,7 +48,7 @@ describe('onboarding', () => {
     await user.type(input, '  Ada  {Enter}');
     await waitFor(() => expect(api.callsTo('setDisplayName')).toEqual([['Ada']]));
     expect(await screen.findByRole('navigation', { name: 'Servers and conversations' })).toBeTruthy();
-    expect(screen.getByText('Nearby servers appear here automatically.')).toBeTruthy();
+    expect(screen.getByText('Looking for servers on your network…')).toBeTruthy();
   });
 
   it('shows per-server refusals when the name is changed in Settings', async () => {

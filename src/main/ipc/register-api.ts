@@ -74,6 +74,11 @@ function createHandlers(session: ParleyApiCalls): ApiHandlers {
     listDms: (key) => session.listDms(key),
     sendMessage: (key, target, text, clientId) => session.sendMessage(key, target, text, clientId),
     openLink: (url) => openExternalUrl(url),
+    listNearby: () => session.listNearby(),
+    connectNearby: (id) => session.connectNearby(id),
+    listInterfaces: () => session.listInterfaces(),
+    setInterfaceEnabled: (name, enabled) => session.setInterfaceEnabled(name, enabled),
+    runDiagnostics: () => session.runDiagnostics(),
   };
 }
 

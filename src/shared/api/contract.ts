@@ -12,6 +12,9 @@
 import { z } from 'zod';
 import { MAX_CLIENT_ID_CHARS } from '../protocol/constants.ts';
 import type { ChatMessage, DmSummary, RequestResults, RoomInfo, UserRef } from '../protocol/server-frames.ts';
+import type { DiscoveryDiagnostics, MulticastSelfTest } from '../discovery/diagnostics.ts';
+import type { NearbyServer } from '../discovery/nearby-server.ts';
+import type { NetworkInterfaceView } from '../discovery/network-interface.ts';
 import type { ApiCallName, ApiEventName } from './names.ts';
 
 export { API_CALL_NAMES, API_EVENT_NAMES, IPC_EVENT_CHANNEL, ipcChannel } from './names.ts';
@@ -71,6 +74,16 @@ export const API_ARGS = {
   ]),
   /** Opens an http(s) link in the system browser; anything else is refused. */
   openLink: z.tuple([z.string().max(8192)]),
+  /** Servers found on the LAN right now (mDNS); empty where the app cannot discover. */
+  listNearby: z.tuple([]),
+  /** Connects to a nearby server (by server id), trying each address it advertised. */
+  connectNearby: z.tuple([entityId]),
+  /** The network interfaces discovery can use, and which are switched on. */
+  listInterfaces: z.tuple([]),
+  /** Switches discovery on one interface on or off (remembered); returns the new list. */
+  setInterfaceEnabled: z.tuple([z.string().min(1).max(64), z.boolean()]),
+  /** Runs the discovery checks for the "Can't see a server?" view (takes a few seconds). */
+  runDiagnostics: z.tuple([]),
 } as const satisfies Record<ApiCallName, z.ZodTuple>;
 
 export type ApiArgs<C extends ApiCallName> = z.infer<(typeof API_ARGS)[C]>;
@@ -84,6 +97,8 @@ export interface AppInfo {
   canHost: boolean;
   /** In the browser only the serving host can be joined. */
   canConnectAnywhere: boolean;
+  /** Finds servers on the LAN by itself (mDNS); browsers cannot. */
+  canDiscover: boolean;
   version: string;
 }
 
@@ -133,6 +148,16 @@ export interface DisplayNameResult {
   servers: { key: string; ok: boolean; code?: string; message?: string }[];
 }
 
+/** A server found on the LAN, as the server list shows it. */
+export interface NearbyServerView extends NearbyServer {
+  /** It is the server this app hosts. */
+  hosted: boolean;
+  /** The key it has in the server list when we are connected (or connecting) to it, else null. */
+  serverKey: string | null;
+}
+
+export type { DiscoveryDiagnostics, MulticastSelfTest, NearbyServer, NetworkInterfaceView };
+
 export type RoomJoinResult = RequestResults['room_join'];
 export type HistoryPage = RequestResults['history'];
 
@@ -156,6 +181,11 @@ export interface ApiResults {
   listDms: DmSummary[];
   sendMessage: void;
   openLink: void;
+  listNearby: NearbyServerView[];
+  connectNearby: ServerView;
+  listInterfaces: NetworkInterfaceView[];
+  setInterfaceEnabled: NetworkInterfaceView[];
+  runDiagnostics: DiscoveryDiagnostics;
 }
 
 export interface ApiEvents {
@@ -171,6 +201,8 @@ export interface ApiEvents {
   roomCreated: { server: string; room: RoomInfo };
   settingsChanged: Settings;
   hostChanged: HostView;
+  /** The Nearby list changed (a server appeared, went away, or changed name or room count). */
+  nearbyChanged: NearbyServerView[];
 }
 
 // Compile-time checks that the name lists in names.ts and the types here agree exactly.

@@ -24,6 +24,11 @@ export const API_CALL_NAMES = [
   'listDms',
   'sendMessage',
   'openLink',
+  'listNearby',
+  'connectNearby',
+  'listInterfaces',
+  'setInterfaceEnabled',
+  'runDiagnostics',
 ] as const;
 
 export const API_EVENT_NAMES = [
@@ -37,6 +42,7 @@ export const API_EVENT_NAMES = [
   'roomCreated',
   'settingsChanged',
   'hostChanged',
+  'nearbyChanged',
 ] as const;
 
 export type ApiCallName = (typeof API_CALL_NAMES)[number];

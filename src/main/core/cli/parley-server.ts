@@ -4,11 +4,14 @@
  * Logs are JSON lines on stdout (pino). SIGINT/SIGTERM shut down cleanly: clients are told
  * `server_shutdown`, pending messages are committed and the database is checkpointed and closed.
  * With --web it also serves the app to browsers (src/main/core/web), joined to this server only.
+ * Unless --no-mdns, it announces itself on the LAN (src/main/core/discovery) and withdraws the
+ * announcement (goodbye) first thing on shutdown, so apps nearby drop it at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
+import { advertiseRoomServer, type RoomServerAdvertisement } from '../discovery/advertise-room-server.ts';
 import { RoomServer } from '../server/room-server.ts';
 import { reachableHost, startWebServer, WebRootError, type WebServer } from '../web/web-server.ts';
 import { parseServerOptions, USAGE, UsageError } from './server-options.ts';
@@ -103,14 +106,33 @@ async function main(): Promise<number> {
     log.info({ url: urls[0], urls, address: bound.address, port: bound.port, webRoot }, 'web ui');
   }
 
+  let advertisement: RoomServerAdvertisement | undefined;
+  if (options.mdns) {
+    advertisement = advertiseRoomServer(server, { disabledInterfaces: options.mdns.excludeInterfaces, logger: log });
+    if (advertisement.skipped) {
+      log.info({ reason: advertisement.skipped }, 'mdns: not announced');
+    } else {
+      advertisement.ready.then(
+        ({ instanceName, interfaces }) => log.info({ instance: instanceName, interfaces }, 'mdns: announced'),
+        (error: unknown) =>
+          log.warn(
+            { err: (error as Error).message },
+            'mdns: could not announce (nearby apps will not list this server)',
+          ),
+      );
+    }
+  }
+
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'shutting down');
-      // Browsers first: their sessions leave the room server before it shuts down.
-      Promise.resolve(web?.close())
+      // The goodbye first, so nearby apps stop offering this server; then browsers: their
+      // sessions leave the room server before it shuts down.
+      Promise.resolve(advertisement?.stop())
+        .then(() => web?.close())
         .then(() => server.close())
         .then(
           () => {

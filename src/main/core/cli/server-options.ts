@@ -31,12 +31,24 @@ export interface WebOptions {
 
 export const DEFAULT_WEB_PORT = 7280;
 
+/** Announcing the server on the LAN (mDNS / DNS-SD), on by default. */
+export interface MdnsOptions {
+  /** Interfaces not to announce on, by name ("docker0", "tun0"). */
+  excludeInterfaces: string[];
+}
+
+/** Interface names: "eth0" on Linux, "vEthernet (WSL)" on Windows; a few dozen at most. */
+const MAX_INTERFACE_NAME_CHARS = 64;
+const MAX_EXCLUDED_INTERFACES = 64;
+
 export interface CliOptions {
   config: ServerConfig;
   logLevel: LogLevel;
   configFile: string | undefined;
   /** null unless --web (or `[web] enabled = true`). */
   web: WebOptions | null;
+  /** null with --no-mdns (or `[mdns] enabled = false`). */
+  mdns: MdnsOptions | null;
 }
 
 export const USAGE = `Usage: parley-server [options]
@@ -54,6 +66,9 @@ Options:
   --web-port <n>        HTTP port of the web UI (default: ${DEFAULT_WEB_PORT})
   --web-host <address>  Interface for the web UI (default: the same as --host)
   --web-root <path>     The built UI to serve (default: out/renderer of this package)
+  --no-mdns             Do not announce the server on the LAN (mDNS / DNS-SD, _parley._tcp)
+  --mdns-exclude <names>
+                        Interfaces not to announce on, comma-separated (e.g. docker0,tun0)
   -h, --help            Show this help
 `;
 
@@ -92,6 +107,15 @@ const fileSchema = z
       .strict(),
     web: z
       .object({ enabled: z.boolean(), port: z.number().int().min(0).max(65535), host: z.string().max(255) })
+      .partial()
+      .strict(),
+    mdns: z
+      .object({
+        enabled: z.boolean(),
+        exclude_interfaces: z
+          .array(z.string().trim().min(1).max(MAX_INTERFACE_NAME_CHARS))
+          .max(MAX_EXCLUDED_INTERFACES),
+      })
       .partial()
       .strict(),
   })
@@ -165,6 +189,8 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
         'web-port': { type: 'string' },
         'web-host': { type: 'string' },
         'web-root': { type: 'string' },
+        'no-mdns': { type: 'boolean' },
+        'mdns-exclude': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -208,5 +234,18 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
         root: flags['web-root'],
       }
     : null;
-  return { config, logLevel: logLevel as LogLevel, configFile: flags.config, web };
+  const mdnsEnabled = flags['no-mdns'] ? false : (file.mdns?.enabled ?? true);
+  let excluded = file.mdns?.exclude_interfaces ?? [];
+  if (flags['mdns-exclude'] !== undefined) {
+    if (!mdnsEnabled)
+      throw new UsageError('--mdns-exclude needs mDNS on (drop --no-mdns, or enabled = true in [mdns])');
+    excluded = flags['mdns-exclude'].split(',').map((n) => n.trim());
+    const bad = excluded.find((n) => n.length === 0 || n.length > MAX_INTERFACE_NAME_CHARS);
+    if (bad !== undefined || excluded.length > MAX_EXCLUDED_INTERFACES)
+      throw new UsageError(
+        `--mdns-exclude: a comma-separated list of up to ${MAX_EXCLUDED_INTERFACES} interface names (1 to ${MAX_INTERFACE_NAME_CHARS} characters)`,
+      );
+  }
+  const mdns: MdnsOptions | null = mdnsEnabled ? { excludeInterfaces: [...new Set(excluded)] } : null;
+  return { config, logLevel: logLevel as LogLevel, configFile: flags.config, web, mdns };
 }

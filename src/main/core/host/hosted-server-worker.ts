@@ -2,8 +2,11 @@
  * The worker thread behind HostedServer: runs one RoomServer until told to stop.
  * Input: workerData (WORKER_DATA_SCHEMA). Output: `started` {port} or `failed` {message}, then
  * `stopped` after a `stop` message; log records as `log` messages when asked to forward them.
+ * Unless told not to, it announces the server on the LAN once started and says goodbye before
+ * the server closes; `disabled_interfaces` changes where it announces.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { advertiseRoomServer, type RoomServerAdvertisement } from '../discovery/advertise-room-server.ts';
 import { RoomServer } from '../server/room-server.ts';
 import type { Logger } from '../server/logger.ts';
 import { silentLogger } from '../server/logger.ts';
@@ -76,25 +79,43 @@ async function main(): Promise<void> {
     return;
   }
   logger.info({ port: server.address.port, serverName: data.name, serverId: server.id }, 'hosting');
-  post({ type: 'started', port: server.address.port });
+  post({ type: 'started', port: server.address.port, serverId: server.id });
+
+  let advertisement: RoomServerAdvertisement | undefined;
+  if (data.advertise) {
+    advertisement = advertiseRoomServer(server, { disabledInterfaces: data.disabledInterfaces, logger });
+    if (advertisement.skipped) logger.info({ reason: advertisement.skipped }, 'mdns: not announced');
+    else
+      advertisement.ready.then(
+        ({ instanceName, interfaces }) => logger.info({ instance: instanceName, interfaces }, 'mdns: announced'),
+        (error: unknown) => logger.warn({ err: describe(error) }, 'mdns: could not announce'),
+      );
+  }
 
   let stopping = false;
   port.on('message', (raw: unknown) => {
     const message = TO_WORKER_SCHEMA.safeParse(raw);
     if (!message.success || stopping) return;
+    if (message.data.type === 'disabled_interfaces') {
+      void advertisement?.setDisabledInterfaces(message.data.names);
+      return;
+    }
     stopping = true;
-    server.close().then(
-      () => {
-        logger.info({}, 'hosting stopped');
-        post({ type: 'stopped' });
-        port.close(); // the last handle: the thread exits
-      },
-      (error: unknown) => {
-        logger.error({ err: describe(error) }, 'error while stopping');
-        post({ type: 'stopped' });
-        port.close();
-      },
-    );
+    // The goodbye first: nearby apps stop offering the server before it closes.
+    Promise.resolve(advertisement?.stop())
+      .then(() => server.close())
+      .then(
+        () => {
+          logger.info({}, 'hosting stopped');
+          post({ type: 'stopped' });
+          port.close(); // the last handle: the thread exits
+        },
+        (error: unknown) => {
+          logger.error({ err: describe(error) }, 'error while stopping');
+          post({ type: 'stopped' });
+          port.close();
+        },
+      );
   });
 }
 

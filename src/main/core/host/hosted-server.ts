@@ -7,6 +7,10 @@
  * with the real port (or `failed`). stop() asks it to close the server cleanly — clients are told
  * `server_shutdown`, pending messages are committed, the store is closed — and waits for the
  * worker to exit (terminating it if it does not within a bound).
+ *
+ * The worker also announces the server on the LAN (mDNS, src/main/core/discovery) unless
+ * `advertise` is false, and says goodbye before the server closes. The interfaces the user
+ * switched off can change while it runs (setDisabledInterfaces).
  */
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
@@ -20,6 +24,8 @@ export const HOSTED_SERVER_WORKER_FILE = 'hosted-server-worker.js';
 // ── messages between the threads ─────────────────────────────────────────────────────────────
 
 /** What the worker is started with (workerData). */
+const INTERFACE_NAMES_SCHEMA = z.array(z.string().min(1).max(64)).max(64);
+
 export const WORKER_DATA_SCHEMA = z
   .object({
     name: z.string().min(1).max(256),
@@ -31,17 +37,31 @@ export const WORKER_DATA_SCHEMA = z
     dataDir: z.string().min(1).max(4096),
     /** Forward log records to the main thread (only when it has a logger). */
     forwardLogs: z.boolean(),
+    /** Announce the server on the LAN (mDNS / DNS-SD). */
+    advertise: z.boolean(),
+    /** Interfaces not to announce on, by name. */
+    disabledInterfaces: INTERFACE_NAMES_SCHEMA,
   })
   .strict();
 export type HostedServerWorkerData = z.infer<typeof WORKER_DATA_SCHEMA>;
 
-export const TO_WORKER_SCHEMA = z.discriminatedUnion('type', [z.object({ type: z.literal('stop') }).strict()]);
+export const TO_WORKER_SCHEMA = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('stop') }).strict(),
+  z.object({ type: z.literal('disabled_interfaces'), names: INTERFACE_NAMES_SCHEMA }).strict(),
+]);
 export type ToWorkerMessage = z.infer<typeof TO_WORKER_SCHEMA>;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 export const FROM_WORKER_SCHEMA = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('started'), port: z.number().int().min(1).max(65535) }).strict(),
+  z
+    .object({
+      type: z.literal('started'),
+      port: z.number().int().min(1).max(65535),
+      /** The hosted server's id: the Nearby list marks the entry with this id as ours. */
+      serverId: z.string().min(1).max(64).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('failed'), message: z.string().max(4096) }).strict(),
   z.object({ type: z.literal('stopped') }).strict(),
   z
@@ -71,6 +91,10 @@ export interface HostedServerOptions {
   startTimeoutMs?: number;
   /** Bound on a clean stop before the worker is terminated; default 10 s. */
   stopTimeoutMs?: number;
+  /** Announce the hosted server on the LAN (mDNS); default true. */
+  advertise?: boolean;
+  /** Interfaces not to announce on, by name (see also setDisabledInterfaces). */
+  disabledInterfaces?: readonly string[];
 }
 
 export class HostedServer implements HostController {
@@ -82,10 +106,29 @@ export class HostedServer implements HostController {
   /** Workers being stopped or abandoned on purpose: their exit is no crash. */
   private readonly expectedExit = new WeakSet<Worker>();
   private readonly exitListeners = new Set<(error: Error) => void>();
+  private disabledInterfaces: string[];
+  private serverIdValue: string | null = null;
 
   constructor(options: HostedServerOptions) {
     this.options = options;
     this.log = options.logger ?? silentLogger;
+    this.disabledInterfaces = [...(options.disabledInterfaces ?? [])];
+  }
+
+  /** The running server's id (null when none runs): its Nearby entry is this app's own server. */
+  get serverId(): string | null {
+    return this.worker ? this.serverIdValue : null;
+  }
+
+  /**
+   * The interfaces not to announce on; applies to the running server at once (goodbye on those
+   * switched off) and to the next start.
+   */
+  setDisabledInterfaces(names: readonly string[]): void {
+    this.disabledInterfaces = [...new Set(names)];
+    if (!this.worker || this.stopping) return;
+    const message: ToWorkerMessage = { type: 'disabled_interfaces', names: this.disabledInterfaces };
+    if (TO_WORKER_SCHEMA.safeParse(message).success) this.worker.postMessage(message);
   }
 
   /** True while a worker runs (started or starting). */
@@ -104,7 +147,7 @@ export class HostedServer implements HostController {
    * Starts the server. Without `port` it tries the default port and falls back to any free port when
    * that one is taken; an explicit port that is taken fails. Resolves with the port listened on.
    */
-  async start(options: { port?: number; name: string }): Promise<{ port: number }> {
+  async start(options: { port?: number; name: string }): Promise<{ port: number; serverId: string | null }> {
     if (this.worker) throw new Error('The hosted server is already running');
     const workerData: HostedServerWorkerData = WORKER_DATA_SCHEMA.parse({
       name: options.name,
@@ -113,6 +156,8 @@ export class HostedServer implements HostController {
       fallbackToAnyPort: options.port === undefined,
       dataDir: this.options.dataDir,
       forwardLogs: this.options.logger !== undefined,
+      advertise: this.options.advertise ?? true,
+      disabledInterfaces: this.disabledInterfaces,
     });
     const worker = new Worker(this.options.workerUrl, { workerData, name: 'parley-hosted-server' });
     this.worker = worker;
@@ -126,7 +171,7 @@ export class HostedServer implements HostController {
     });
 
     try {
-      return await new Promise<{ port: number }>((resolve, reject) => {
+      return await new Promise<{ port: number; serverId: string | null }>((resolve, reject) => {
         const timer = setTimeout(
           () => done(new Error('The hosted server did not start in time')),
           this.options.startTimeoutMs ?? 15_000,
@@ -134,18 +179,20 @@ export class HostedServer implements HostController {
         const onMessage = (raw: unknown) => {
           const parsed = FROM_WORKER_SCHEMA.safeParse(raw);
           if (!parsed.success) return;
-          if (parsed.data.type === 'started') done(undefined, parsed.data.port);
-          else if (parsed.data.type === 'failed') done(new Error(parsed.data.message));
+          if (parsed.data.type === 'started') {
+            this.serverIdValue = parsed.data.serverId ?? null;
+            done(undefined, { port: parsed.data.port, serverId: this.serverIdValue });
+          } else if (parsed.data.type === 'failed') done(new Error(parsed.data.message));
         };
         const onError = (error: Error) => done(error);
         const onExit = (code: number) => done(new Error(`The hosted server exited while starting (code ${code})`));
-        const done = (error: Error | undefined, port?: number) => {
+        const done = (error: Error | undefined, started?: { port: number; serverId: string | null }) => {
           clearTimeout(timer);
           worker.off('message', onMessage);
           worker.off('error', onError);
           worker.off('exit', onExit);
           if (error) reject(error);
-          else resolve({ port: port! });
+          else resolve(started!);
         };
         worker.on('message', onMessage);
         worker.on('error', onError);

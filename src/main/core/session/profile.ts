@@ -33,9 +33,15 @@ export const PROFILE_SERVER_SCHEMA = z.object({
   lastConnected: z.number().int().nonnegative().safe().nullable(),
 });
 
+/** Interface names are short ("eth0", "vEthernet (WSL)"); a few dozen at most. */
+export const MAX_DISABLED_INTERFACES = 64;
+const INTERFACE_NAME_SCHEMA = z.string().min(1).max(64);
+
 export const PROFILE_SCHEMA = z.object({
   displayName: DISPLAY_NAME_SCHEMA.nullable(),
   servers: z.array(PROFILE_SERVER_SCHEMA).max(MAX_REMEMBERED_SERVERS),
+  /** Network interfaces the user switched off for discovery (by name). */
+  disabledInterfaces: z.array(INTERFACE_NAME_SCHEMA).max(MAX_DISABLED_INTERFACES),
 });
 
 export type ProfileServer = z.infer<typeof PROFILE_SERVER_SCHEMA>;
@@ -48,7 +54,7 @@ export interface ProfileStore {
 }
 
 export function emptyProfile(): Profile {
-  return { displayName: null, servers: [] };
+  return { displayName: null, servers: [], disabledInterfaces: [] };
 }
 
 /**
@@ -80,6 +86,11 @@ export function parseProfile(input: unknown): Profile {
   if (typeof name === 'string') {
     const check = checkDisplayName(name);
     if (check.ok) profile.displayName = check.value;
+  }
+  const disabled = readOwn(record, 'disabledInterfaces');
+  if (Array.isArray(disabled)) {
+    const names = disabled.slice(0, MAX_SCANNED_ENTRIES).filter((n) => INTERFACE_NAME_SCHEMA.safeParse(n).success);
+    profile.disabledInterfaces = [...new Set(names as string[])].slice(0, MAX_DISABLED_INTERFACES);
   }
   const servers = readOwn(record, 'servers');
   if (!Array.isArray(servers)) return profile;

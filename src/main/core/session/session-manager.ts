@@ -16,6 +16,10 @@ import {
   type ApiEvents,
   type ApiResults,
   type AppInfo,
+  type DiscoveryDiagnostics,
+  type NearbyServer,
+  type NearbyServerView,
+  type NetworkInterfaceView,
   type HostView,
   type ParleyApiCalls,
   type ServerStatus,
@@ -25,16 +29,41 @@ import {
 import { ApiError } from '../../../shared/api/proxy.ts';
 import { checkDisplayName, checkRoomName } from '../../../shared/text-rules.ts';
 import { ParleyClient, ParleyError, type ConnectionStatus, type ParleyClientOptions } from '../client/parley-client.ts';
+import { firstReachable } from '../discovery/first-reachable.ts';
 import { silentLogger, type Logger } from '../server/logger.ts';
-import { MAX_REMEMBERED_SERVERS, type Profile, type ProfileServer, type ProfileStore } from './profile.ts';
+import {
+  MAX_DISABLED_INTERFACES,
+  MAX_REMEMBERED_SERVERS,
+  type Profile,
+  type ProfileServer,
+  type ProfileStore,
+} from './profile.ts';
 
 /** Runs a room server for "Host a room"; the desktop app injects one (see core/host). */
 export interface HostController {
   /** Starts the server; resolves with the port it actually listens on. */
   start(options: { port?: number; name: string }): Promise<{ port: number }>;
   stop(): Promise<void>;
+  /** Optional: the running server's id (to mark it in the Nearby list). */
+  readonly serverId?: string | null;
   /** Optional: reports that the server stopped by itself (crashed). Returns an unsubscribe. */
   onExit?(listener: (error: Error) => void): Unsubscribe;
+}
+
+/**
+ * LAN discovery for the session; the desktop app injects one (see core/discovery). Without it,
+ * the Nearby list stays empty and the discovery calls answer not_supported.
+ */
+export interface DiscoveryController {
+  /** The servers found right now. */
+  list(): NearbyServer[];
+  /** Calls the listener with the whole list whenever it changes. */
+  onChanged(listener: (servers: NearbyServer[]) => void): Unsubscribe;
+  interfaces(): NetworkInterfaceView[];
+  /** Applies the interfaces the user switched off (browsing and the hosted server's announcements). */
+  setDisabledInterfaces(names: readonly string[]): void;
+  /** Runs the checks of the diagnostics view; `advertising` and `nearbyCount` are the session's. */
+  diagnose(): Promise<Omit<DiscoveryDiagnostics, 'advertising' | 'nearbyCount'>>;
 }
 
 export type SessionEventListener = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
@@ -43,6 +72,7 @@ export interface SessionManagerOptions {
   app: AppInfo;
   profile: ProfileStore;
   host?: HostController;
+  discovery?: DiscoveryController;
   /** When set, connectServer accepts only this address (the browser build is no open proxy). */
   allowedServer?: { host: string; port: number };
   /** Software name sent in hello, for server logs. */
@@ -118,6 +148,9 @@ export class SessionManager implements ParleyApiCalls {
   /** Host starts and stops run one after the other. */
   private hostQueue: Promise<unknown> = Promise.resolve();
   private readonly unsubscribeHostExit: Unsubscribe | undefined;
+  private readonly unsubscribeNearby: Unsubscribe | undefined;
+  /** The last Nearby list sent, to send nearbyChanged only when a view changed. */
+  private lastNearby = '[]';
   private closed = false;
 
   constructor(options: SessionManagerOptions) {
@@ -126,6 +159,8 @@ export class SessionManager implements ParleyApiCalls {
     this.log = options.logger ?? silentLogger;
     this.profile = this.store.load();
     this.unsubscribeHostExit = options.host?.onExit?.((error) => this.onHostExit(error));
+    options.discovery?.setDisabledInterfaces(this.profile.disabledInterfaces);
+    this.unsubscribeNearby = options.discovery?.onChanged(() => this.reportNearby());
   }
 
   /** Subscribes to every contract event; returns the unsubscribe function. */
@@ -142,6 +177,7 @@ export class SessionManager implements ParleyApiCalls {
     this.closed = true;
     for (const entry of [...this.live.values()]) this.drop(entry);
     this.unsubscribeHostExit?.();
+    this.unsubscribeNearby?.();
     const host = this.options.host;
     if (host) {
       await this.serializeHost(async () => {
@@ -296,6 +332,95 @@ export class SessionManager implements ParleyApiCalls {
     this.reportUnsent(entry);
   }
 
+  // ── nearby servers (LAN discovery) ─────────────────────────────────────────────────────────
+
+  async listNearby(): Promise<NearbyServerView[]> {
+    return this.nearbyViews();
+  }
+
+  /**
+   * Connects to a nearby server: the one already in the list when we know it by id, else the
+   * first of its advertised addresses that answers (see firstReachable).
+   */
+  async connectNearby(...[id]: ApiArgs<'connectNearby'>): Promise<ServerView> {
+    this.assertOpen();
+    const discovery = this.requireDiscovery();
+    const found = discovery.list().find((s) => s.id === id);
+    if (!found) throw new ApiError('not_found', 'That server is not nearby any more');
+    const known = this.liveKeyOf(id);
+    if (known !== null) return this.connect(this.live.get(known)!.host, this.live.get(known)!.port);
+    const address = await firstReachable(found.addresses, found.port);
+    if (address === null) {
+      throw new ApiError(
+        'unreachable',
+        `${found.name} did not answer at ${found.addresses.join(', ')} (port ${found.port}). A firewall may block it.`,
+      );
+    }
+    return this.connect(normalizeHost(address), found.port);
+  }
+
+  async listInterfaces(): Promise<NetworkInterfaceView[]> {
+    return this.requireDiscovery().interfaces();
+  }
+
+  async setInterfaceEnabled(...[name, enabled]: ApiArgs<'setInterfaceEnabled'>): Promise<NetworkInterfaceView[]> {
+    const discovery = this.requireDiscovery();
+    const disabled = new Set(this.profile.disabledInterfaces);
+    if (enabled) disabled.delete(name);
+    else if (disabled.size >= MAX_DISABLED_INTERFACES) {
+      throw new ApiError('too_many', 'Too many interfaces are switched off');
+    } else disabled.add(name);
+    this.profile.disabledInterfaces = [...disabled];
+    this.persist();
+    discovery.setDisabledInterfaces(this.profile.disabledInterfaces);
+    return discovery.interfaces();
+  }
+
+  async runDiagnostics(): Promise<DiscoveryDiagnostics> {
+    const checks = await this.requireDiscovery().diagnose();
+    const hosting = this.hostState.status === 'running' && this.hostState.port !== null;
+    return {
+      ...checks,
+      advertising: hosting ? { name: this.hostState.name ?? '', port: this.hostState.port! } : null,
+      nearbyCount: this.options.discovery?.list().length ?? 0,
+    };
+  }
+
+  private requireDiscovery(): DiscoveryController {
+    const discovery = this.options.discovery;
+    if (!discovery) throw new ApiError('not_supported', 'Finding servers on the network is not available here');
+    return discovery;
+  }
+
+  /** The key of the server we are connected (or connecting) to with this server id, if any. */
+  private liveKeyOf(serverId: string): string | null {
+    for (const entry of this.live.values()) {
+      if (entry.status !== 'failed' && this.saved(entry.key)?.serverId === serverId) return entry.key;
+    }
+    return null;
+  }
+
+  private nearbyViews(): NearbyServerView[] {
+    const hostedKey = this.hostState.status === 'running' ? this.hostState.serverKey : null;
+    const hostedId =
+      hostedKey === null ? null : (this.options.host?.serverId ?? this.saved(hostedKey)?.serverId ?? null);
+    return (this.options.discovery?.list() ?? []).map((server) => ({
+      ...server,
+      hosted: server.id === hostedId,
+      serverKey: this.liveKeyOf(server.id),
+    }));
+  }
+
+  /** Sends nearbyChanged when the list, or how it relates to our connections, changed. */
+  private reportNearby(): void {
+    if (!this.options.discovery || this.closed) return;
+    const views = this.nearbyViews();
+    const json = JSON.stringify(views.map(({ lastSeen: _lastSeen, ...rest }) => rest));
+    if (json === this.lastNearby) return;
+    this.lastNearby = json;
+    this.emit('nearbyChanged', views);
+  }
+
   // ── hosting ────────────────────────────────────────────────────────────────────────────────
 
   async getHostStatus(): Promise<HostView> {
@@ -372,6 +497,7 @@ export class SessionManager implements ParleyApiCalls {
   private setHost(view: HostView): void {
     this.hostState = view;
     this.emit('hostChanged', { ...view });
+    this.reportNearby(); // "Yours" follows the hosted server
   }
 
   private onHostExit(error: Error): void {
@@ -513,6 +639,7 @@ export class SessionManager implements ParleyApiCalls {
       false,
     );
     this.emitServer(entry);
+    this.reportNearby();
     // The name changed while this server was unreachable: the client said hello with the old one.
     if (welcome.user.name !== entry.wantedName) {
       this.applyName(entry, entry.wantedName).catch((error: unknown) => {
@@ -536,6 +663,7 @@ export class SessionManager implements ParleyApiCalls {
     entry.settleFirstAttempt();
     entry.client.close();
     entry.client.removeAllListeners();
+    this.reportNearby();
   }
 
   /** Runs a request on a connected server, turning its failure into an ApiError. */

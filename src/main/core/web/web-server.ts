@@ -305,7 +305,7 @@ export function webProfile(raw: unknown, server: { host: string; port: number })
     credentials: null,
     lastConnected: null,
   };
-  return { displayName: profile.displayName, servers: [entry] };
+  return { displayName: profile.displayName, servers: [entry], disabledInterfaces: [] };
 }
 
 /** One browser tab: its WebSocket and, after init, its session. */
@@ -423,7 +423,13 @@ class WebConnection {
     };
     try {
       this.session = this.server.createSession({
-        app: { platform: 'web', canHost: false, canConnectAnywhere: false, version: this.server.version },
+        app: {
+          platform: 'web',
+          canHost: false,
+          canConnectAnywhere: false,
+          canDiscover: false,
+          version: this.server.version,
+        },
         profile: store,
         allowedServer,
         clientName: `parley-web/${this.server.version}`,

@@ -13,6 +13,7 @@ import {
   serverConversationsRemoved,
 } from './slices/conversations.ts';
 import { memberJoined, memberLeft, memberRenamed, membersRemoved } from './slices/members.ts';
+import { nearbyChanged } from './slices/nearby.ts';
 import { hostChanged, roomPatched, roomUpserted, serverChanged, serverRemoved } from './slices/servers.ts';
 import { settingsChanged } from './slices/settings.ts';
 import { serverSelected, viewRepaired } from './slices/ui.ts';
@@ -76,6 +77,8 @@ export function connectApi(api: ParleyApi, store: AppStore): Unsubscribe {
     }),
 
     api.on('hostChanged', (host) => hostChanged(store, host)),
+
+    api.on('nearbyChanged', (list) => nearbyChanged(store, list)),
   ];
   return () => {
     for (const unsubscribe of subscriptions) unsubscribe();

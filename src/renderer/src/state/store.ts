@@ -7,17 +7,19 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { initialConversationsState, type ConversationsState } from './slices/conversations.ts';
 import { initialMembersState, type MembersState } from './slices/members.ts';
+import { initialNearbyState, type NearbyState } from './slices/nearby.ts';
 import { initialServersState, type ServersState } from './slices/servers.ts';
 import { initialSettingsState, type SettingsState } from './slices/settings.ts';
 import { initialUiState, type UiState } from './slices/ui.ts';
 
-export type AppState = SettingsState & ServersState & ConversationsState & MembersState & UiState;
+export type AppState = SettingsState & ServersState & NearbyState & ConversationsState & MembersState & UiState;
 export type AppStore = StoreApi<AppState>;
 
 export function initialAppState(): AppState {
   return {
     ...initialSettingsState(),
     ...initialServersState(),
+    ...initialNearbyState(),
     ...initialConversationsState(),
     ...initialMembersState(),
     ...initialUiState(),

@@ -1,6 +1,7 @@
 /** Renders the open dialog (at most one), from the UI state. */
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { dialogClosed } from '../../state/slices/ui.ts';
+import { DiagnosticsDialog } from '../diagnostics/DiagnosticsDialog.tsx';
 import { CreateRoomDialog } from '../rooms/CreateRoomDialog.tsx';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
 import { ConnectDialog } from '../sidebar/ConnectDialog.tsx';
@@ -19,6 +20,8 @@ export function DialogHost() {
       return <SettingsDialog onClose={close} />;
     case 'createRoom':
       return <CreateRoomDialog server={dialog.server} onClose={close} />;
+    case 'diagnostics':
+      return <DiagnosticsDialog onClose={close} />;
     default:
       return null;
   }

@@ -1,9 +1,10 @@
-/** Settings: display name (with per-server outcome) and about. */
+/** Settings: display name (with per-server outcome), network adapters (where discovery runs) and about. */
 import { useState } from 'react';
 import type { DisplayNameResult } from '../../../../shared/api/contract.ts';
 import { useAppState } from '../../hooks/use-parley.ts';
 import { Dialog } from '../common/Dialog.tsx';
 import { DisplayNameForm } from './DisplayNameForm.tsx';
+import { NetworkSettings } from './NetworkSettings.tsx';
 import { RenameResults } from './RenameResults.tsx';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
@@ -16,6 +17,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         <DisplayNameForm initial={displayName ?? ''} submitLabel="Save name" onSaved={setResult} />
         {result && <RenameResults result={result} />}
       </section>
+      {appInfo?.canDiscover && <NetworkSettings />}
       <section className="dialog__section dialog__section--muted" aria-label="About">
         <p>
           Parley {appInfo?.version ?? ''} · {appInfo?.platform === 'web' ? 'in the browser' : 'desktop app'}

@@ -5,6 +5,7 @@ import { serversListed, hostChanged } from '../slices/servers.ts';
 import { appInfoLoaded, settingsChanged } from '../slices/settings.ts';
 import { bootChanged, serverSelected } from '../slices/ui.ts';
 import type { AppStore } from '../store.ts';
+import { loadNearby } from './nearby.ts';
 import { autoConnect, serverConnected } from './servers.ts';
 import {
   readRememberedRooms,
@@ -33,6 +34,8 @@ export async function bootstrap(
     bootChanged(store, { status: 'error', message: errorMessage(error) });
     return;
   }
+  // Not awaited, and not fatal: the app works without the Nearby list (loadNearby says why).
+  if (store.getState().appInfo?.canDiscover) void loadNearby(api, store);
   const shown = restoreRememberedRooms(store, readRememberedRooms(storage));
   bootChanged(store, { status: 'ready' });
 

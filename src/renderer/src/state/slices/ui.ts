@@ -11,7 +11,12 @@ export type MainView =
   { kind: 'home' } | { kind: 'rooms'; server: string } | { kind: 'conversation'; key: ConversationKey };
 
 export type DialogState =
-  null | { kind: 'connect' } | { kind: 'host' } | { kind: 'settings' } | { kind: 'createRoom'; server: string };
+  | null
+  | { kind: 'connect' }
+  | { kind: 'host' }
+  | { kind: 'settings' }
+  | { kind: 'createRoom'; server: string }
+  | { kind: 'diagnostics' };
 
 /** On narrow screens the sidebar and the member list slide over the chat. */
 export type Drawer = 'none' | 'sidebar' | 'members';
