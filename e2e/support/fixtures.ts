@@ -28,6 +28,11 @@ export interface ServerOptions {
   name?: string;
   /** More CLI flags. */
   extraArgs?: string[];
+  /**
+   * Listen on every interface, so the server is announced on the LAN (mDNS skips a server that
+   * only listens on loopback). Default: 127.0.0.1 only.
+   */
+  announce?: boolean;
 }
 
 type LogLine = Record<string, unknown>;
@@ -43,11 +48,13 @@ export class ParleyServer {
   private exited: Promise<void> = Promise.resolve();
   private ports: { room: number; web: number } | undefined;
   private readonly extraArgs: string[];
+  private readonly announce: boolean;
 
   constructor(dataDir: string, options: ServerOptions = {}) {
     this.dataDir = dataDir;
     this.name = options.name ?? 'Kitchen';
     this.extraArgs = options.extraArgs ?? [];
+    this.announce = options.announce ?? false;
   }
 
   /** The room server's TCP port. */
@@ -81,8 +88,7 @@ export class ParleyServer {
     if (this.child) throw new Error('the server is already running');
     const args = [
       CLI_PATH,
-      '--host',
-      '127.0.0.1',
+      ...(this.announce ? [] : ['--host', '127.0.0.1']),
       '--port',
       String(this.ports?.room ?? 0),
       '--web',

@@ -7,7 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents, AppInfo } from '../../src/shared/api/contract.ts';
 import { LanDiscovery } from '../../src/main/core/discovery/lan-discovery.ts';
+import { ServiceAdvertiser } from '../../src/main/core/discovery/service-advertiser.ts';
 import { HostedServer } from '../../src/main/core/host/hosted-server.ts';
+import { buildTxtRecord } from '../../src/shared/discovery/txt-record.ts';
 import { InMemoryProfileStore } from '../../src/main/core/session/profile.ts';
 import { SessionManager } from '../../src/main/core/session/session-manager.ts';
 import { cleanupAll, onCleanup, spawnCli, tempDir, waitFor } from '../support/harness.ts';
@@ -113,6 +115,24 @@ describe('the session with LAN discovery', () => {
       'the stopped server to leave the list',
       5000,
     );
+  });
+
+  it('refuses a server whose welcome names another id than its announcement, and forgets it', async () => {
+    const { session } = await setup();
+    const real = await announcedServer('The real one');
+    // An announcement that claims another id for the real server's port (a spoofed or shared name).
+    const fakeId = `s_fake${Math.random().toString(36).slice(2, 10)}`;
+    const liar = new ServiceAdvertiser({
+      name: 'Impostor',
+      port: real.port,
+      txt: buildTxtRecord({ version: 1, id: fakeId, name: 'Impostor', rooms: 0 }),
+    });
+    onCleanup(() => liar.stop());
+    await liar.start();
+    await waitFor(async () => (await session.listNearby()).some((s) => s.id === fakeId), 'the impostor listed');
+
+    await expect(session.connectNearby(fakeId)).rejects.toMatchObject({ code: 'wrong_server' });
+    expect((await session.listServers()).filter((s) => s.port === real.port)).toEqual([]);
   });
 
   it('answers not_found for a server that is not nearby', async () => {

@@ -347,8 +347,8 @@ export class SessionManager implements ParleyApiCalls {
     const discovery = this.requireDiscovery();
     const found = discovery.list().find((s) => s.id === id);
     if (!found) throw new ApiError('not_found', 'That server is not nearby any more');
-    const known = this.liveKeyOf(id);
-    if (known !== null) return this.connect(this.live.get(known)!.host, this.live.get(known)!.port);
+    const connected = this.liveKeyOf(id);
+    if (connected !== null) return this.connect(this.live.get(connected)!.host, this.live.get(connected)!.port);
     const address = await firstReachable(found.addresses, found.port);
     if (address === null) {
       throw new ApiError(
@@ -356,7 +356,17 @@ export class SessionManager implements ParleyApiCalls {
         `${found.name} did not answer at ${found.addresses.join(', ')} (port ${found.port}). A firewall may block it.`,
       );
     }
-    return this.connect(normalizeHost(address), found.port);
+    const host = normalizeHost(address);
+    const key = serverKeyOf(host, found.port);
+    const known = this.live.has(key) || this.saved(key) !== undefined;
+    const view = await this.connect(host, found.port);
+    // A shared or spoofed host name can lead to another server: the id in its welcome decides.
+    if (view.serverId !== null && view.serverId !== id) {
+      if (known) await this.disconnectServer(key);
+      else await this.forgetServer(key);
+      throw new ApiError('wrong_server', `${address} is another server (${view.name}), not ${found.name}`);
+    }
+    return view;
   }
 
   async listInterfaces(): Promise<NetworkInterfaceView[]> {
