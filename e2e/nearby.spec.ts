@@ -64,8 +64,17 @@ test('a nearby server appears by itself, joins in one click, and the network can
     await diagnostics.getByRole('button', { name: /Connect by address/ }).click();
     await expect(page.getByRole('dialog', { name: /Connect to a server/ })).toBeVisible();
 
-    // The server stops (goodbye): it leaves the Nearby list within 5 s.
     await page.keyboard.press('Escape');
+
+    // Settings › Network: the adapters, each with a switch.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await expect(settings.getByRole('heading', { name: 'Network' })).toBeVisible();
+    await expect(settings.getByRole('switch').first()).toBeVisible();
+    await shot(page, 'settings-network');
+    await page.keyboard.press('Escape');
+
+    // The server stops (goodbye): it leaves the Nearby list within 5 s.
     await server.stop();
     await expect(entry).toHaveCount(0, { timeout: 5000 });
     expect(errors).toEqual([]);
