@@ -653,7 +653,7 @@ describe('hosting', () => {
     writeFileSync(
       crashing,
       "import { parentPort } from 'node:worker_threads';\n" +
-        "parentPort.postMessage({ type: 'started', port: 1 });\n" +
+        "parentPort.postMessage({ type: 'started', port: 1, serverId: 's_crashing' });\n" +
         "setTimeout(() => { throw new Error('boom'); }, 100);\n",
     );
     const host = new HostedServer({ workerUrl: pathToFileURL(crashing), dataDir: dir });

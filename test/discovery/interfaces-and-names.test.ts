@@ -9,7 +9,7 @@ import {
   classifyInterface,
   discoveryInterfaces,
   listNetworkInterfaces,
-  sameIPv4Subnet,
+  ipv4LinkMatcher,
 } from '../../src/main/core/discovery/network-interfaces.ts';
 
 function v4(address: string, netmask = '255.255.255.0', internal = false): OsAddress {
@@ -102,12 +102,26 @@ describe('network interfaces', () => {
   });
 
   it('tells whether an address is on an IPv4 subnet', () => {
+    const sameIPv4Subnet = (address: string, own: string, netmask: string) =>
+      ipv4LinkMatcher([{ address: own, family: 'IPv4', netmask }])(address);
     expect(sameIPv4Subnet('192.168.1.77', '192.168.1.20', '255.255.255.0')).toBe(true);
     expect(sameIPv4Subnet('192.168.2.77', '192.168.1.20', '255.255.255.0')).toBe(false);
     expect(sameIPv4Subnet('172.17.200.1', '172.17.0.1', '255.255.0.0')).toBe(true);
     expect(sameIPv4Subnet('10.0.0.1', '192.168.1.20', '0.0.0.0')).toBe(true);
     expect(sameIPv4Subnet('fe80::1', '192.168.1.20', '255.255.255.0')).toBe(false);
     expect(sameIPv4Subnet('192.168.1.256', '192.168.1.20', '255.255.255.0')).toBe(false);
+    // Any of the interface's subnets; IPv6 entries are not subnets to match here.
+    const link = ipv4LinkMatcher([
+      { address: '192.168.1.20', family: 'IPv4', netmask: '255.255.255.0' },
+      { address: '10.8.0.2', family: 'IPv4', netmask: '255.255.0.0' },
+      { address: 'fe80::1', family: 'IPv6', netmask: 'ffff:ffff:ffff:ffff::' },
+    ]);
+    expect([link('10.8.44.1'), link('192.168.1.9'), link('192.168.3.9'), link('fe80::2')]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
 

@@ -24,7 +24,7 @@ import makeMdns from 'multicast-dns';
 import { silentLogger, type Logger } from '../server/logger.ts';
 import {
   discoveryInterfaces,
-  sameIPv4Subnet,
+  ipv4LinkMatcher,
   type ListInterfacesOptions,
   type NetworkInterfaceInfo,
 } from './network-interfaces.ts';
@@ -49,7 +49,7 @@ export class MdnsTransport extends EventEmitter<MdnsTransportEvents> {
   /** The last socket problem (membership, send), in words; null while all is well. */
   lastError: string | null = null;
   private readonly mdns: makeMdns.Instance;
-  private readonly subnets: { address: string; netmask: string }[];
+  private readonly onThisLink: (source: string) => boolean;
   private closed = false;
 
   private constructor(iface: NetworkInterfaceInfo, address: string, mdns: makeMdns.Instance, log: Logger) {
@@ -57,7 +57,7 @@ export class MdnsTransport extends EventEmitter<MdnsTransportEvents> {
     this.iface = iface;
     this.address = address;
     this.mdns = mdns;
-    this.subnets = iface.addresses.filter((a) => a.family === 'IPv4');
+    this.onThisLink = ipv4LinkMatcher(iface.addresses);
     // 'warning': a packet that does not decode, a membership that failed. Never fatal.
     mdns.on('warning', (error) => {
       this.lastError = error.message;
@@ -118,7 +118,7 @@ export class MdnsTransport extends EventEmitter<MdnsTransportEvents> {
 
   /** True when `source` (an IPv4 address) is on one of this interface's subnets. */
   fromThisLink(source: string): boolean {
-    return this.subnets.some((s) => sameIPv4Subnet(source, s.address, s.netmask));
+    return this.onThisLink(source);
   }
 
   /** Sends a packet to the group (or to `target`). Resolves with the error, if any; never rejects. */

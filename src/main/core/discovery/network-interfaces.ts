@@ -13,6 +13,7 @@
  * mDNS runs over IPv4 multicast (224.0.0.251) here, so an interface needs an IPv4 address to
  * be used (`usable`); its IPv6 addresses are still advertised and used.
  */
+import { BlockList, isIPv4 } from 'node:net';
 import { networkInterfaces, type NetworkInterfaceInfo as OsAddress } from 'node:os';
 
 export interface InterfaceAddress {
@@ -138,26 +139,23 @@ export function stripScope(address: string): string {
   return percent === -1 ? address : address.slice(0, percent);
 }
 
-/** An IPv4 address as a 32-bit unsigned number, or null if it is not one. */
-export function ipv4ToNumber(address: string): number | null {
-  const parts = address.split('.');
-  if (parts.length !== 4) return null;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return null;
-    const n = Number(part);
-    if (n > 255) return null;
-    value = value * 256 + n;
-  }
-  return value;
+/** "255.255.240.0" → 20: the number of set bits of a (contiguous) IPv4 netmask. */
+function prefixLength(netmask: string): number {
+  return netmask.split('.').reduce((bits, part) => bits + (Number(part).toString(2).match(/1/g)?.length ?? 0), 0);
 }
 
-/** True when `address` is in the IPv4 subnet of `own`/`netmask`. */
-export function sameIPv4Subnet(address: string, own: string, netmask: string): boolean {
-  const a = ipv4ToNumber(address);
-  const b = ipv4ToNumber(own);
-  const m = ipv4ToNumber(netmask);
-  if (a === null || b === null || m === null) return false;
-  // >>> 0 keeps the results unsigned (bitwise operators work on signed 32-bit integers).
-  return (a & m) >>> 0 === (b & m) >>> 0;
+/**
+ * Tells whether an address is on the same link as `addresses` (in one of their IPv4 subnets).
+ * Built once per interface (node:net's BlockList does the matching); called for every packet.
+ */
+export function ipv4LinkMatcher(
+  addresses: readonly Pick<InterfaceAddress, 'address' | 'family' | 'netmask'>[],
+): (source: string) => boolean {
+  const subnets = new BlockList();
+  for (const a of addresses) {
+    if (a.family === 'IPv4' && isIPv4(a.address) && isIPv4(a.netmask)) {
+      subnets.addSubnet(a.address, prefixLength(a.netmask), 'ipv4');
+    }
+  }
+  return (source) => isIPv4(source) && subnets.check(source, 'ipv4');
 }

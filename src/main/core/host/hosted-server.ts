@@ -59,7 +59,7 @@ export const FROM_WORKER_SCHEMA = z.discriminatedUnion('type', [
       type: z.literal('started'),
       port: z.number().int().min(1).max(65535),
       /** The hosted server's id: the Nearby list marks the entry with this id as ours. */
-      serverId: z.string().min(1).max(64).optional(),
+      serverId: z.string().min(1).max(64),
     })
     .strict(),
   z.object({ type: z.literal('failed'), message: z.string().max(4096) }).strict(),
@@ -147,7 +147,7 @@ export class HostedServer implements HostController {
    * Starts the server. Without `port` it tries the default port and falls back to any free port when
    * that one is taken; an explicit port that is taken fails. Resolves with the port listened on.
    */
-  async start(options: { port?: number; name: string }): Promise<{ port: number; serverId: string | null }> {
+  async start(options: { port?: number; name: string }): Promise<{ port: number; serverId: string }> {
     if (this.worker) throw new Error('The hosted server is already running');
     const workerData: HostedServerWorkerData = WORKER_DATA_SCHEMA.parse({
       name: options.name,
@@ -171,7 +171,7 @@ export class HostedServer implements HostController {
     });
 
     try {
-      return await new Promise<{ port: number; serverId: string | null }>((resolve, reject) => {
+      return await new Promise<{ port: number; serverId: string }>((resolve, reject) => {
         const timer = setTimeout(
           () => done(new Error('The hosted server did not start in time')),
           this.options.startTimeoutMs ?? 15_000,
@@ -180,13 +180,13 @@ export class HostedServer implements HostController {
           const parsed = FROM_WORKER_SCHEMA.safeParse(raw);
           if (!parsed.success) return;
           if (parsed.data.type === 'started') {
-            this.serverIdValue = parsed.data.serverId ?? null;
+            this.serverIdValue = parsed.data.serverId;
             done(undefined, { port: parsed.data.port, serverId: this.serverIdValue });
           } else if (parsed.data.type === 'failed') done(new Error(parsed.data.message));
         };
         const onError = (error: Error) => done(error);
         const onExit = (code: number) => done(new Error(`The hosted server exited while starting (code ${code})`));
-        const done = (error: Error | undefined, started?: { port: number; serverId: string | null }) => {
+        const done = (error: Error | undefined, started?: { port: number; serverId: string }) => {
           clearTimeout(timer);
           worker.off('message', onMessage);
           worker.off('error', onError);

@@ -348,7 +348,8 @@ export class SessionManager implements ParleyApiCalls {
     const found = discovery.list().find((s) => s.id === id);
     if (!found) throw new ApiError('not_found', 'That server is not nearby any more');
     const connected = this.liveKeyOf(id);
-    if (connected !== null) return this.connect(this.live.get(connected)!.host, this.live.get(connected)!.port);
+    const entry = connected === null ? undefined : this.live.get(connected);
+    if (entry) return this.connect(entry.host, entry.port);
     const address = await firstReachable(found.addresses, found.port);
     if (address === null) {
       throw new ApiError(
@@ -387,12 +388,13 @@ export class SessionManager implements ParleyApiCalls {
   }
 
   async runDiagnostics(): Promise<DiscoveryDiagnostics> {
-    const checks = await this.requireDiscovery().diagnose();
+    const discovery = this.requireDiscovery();
+    const checks = await discovery.diagnose();
     const hosting = this.hostState.status === 'running' && this.hostState.port !== null;
     return {
       ...checks,
       advertising: hosting ? { name: this.hostState.name ?? '', port: this.hostState.port! } : null,
-      nearbyCount: this.options.discovery?.list().length ?? 0,
+      nearbyCount: discovery.list().length,
     };
   }
 

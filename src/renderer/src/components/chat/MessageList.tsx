@@ -55,7 +55,7 @@ function ListHeader({ context }: { context: ListContext }) {
   const { meta } = context;
   return (
     <div className="conversation-start">
-      <span className="conversation-start__icon">
+      <span className="icon-tile">
         <Icon name={meta.kind === 'room' ? 'hash' : 'message'} />
       </span>
       <h2 className="conversation-start__title">

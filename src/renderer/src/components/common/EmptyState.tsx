@@ -15,7 +15,7 @@ export function EmptyState({
 }) {
   return (
     <div className="empty-state">
-      <span className="empty-state__icon">
+      <span className="icon-tile">
         <Icon name={icon} />
       </span>
       <h2 className="empty-state__title">{title}</h2>
