@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../src/main/core/client/parley-client.ts';
+import { HistoryStore } from '../src/main/core/store/history-store.ts';
 import type { ChatMessage, ErrorFrame, RoomInfo, WelcomeFrame } from '../src/shared/protocol/server-frames.ts';
 import {
   cleanupAll,
@@ -107,6 +108,22 @@ describe('restart on the same data folder', () => {
     const once = await connectClient(third.port, 'Ada', { credentials: adaCredentials });
     expect(once.welcome!.server.id).toBe(serverId);
     expect((await once.joinRoom(lobby.id)).room.lastSeq).toBe(6);
+  });
+});
+
+describe('room order', () => {
+  it('rooms created within one millisecond come back in creation order after reopening', () => {
+    const dir = tempDir('parley-order-');
+    const names = ['Zulu', 'Alpha', 'Mike', 'Bravo', 'Yankee', 'Charlie', 'Xray', 'Delta'];
+    const store = HistoryStore.open(dir);
+    const created = names.map((name) => store.createRoom(name, name.toLowerCase(), '', 'u_test', 1_000)!.id);
+    store.close();
+    const reopened = HistoryStore.open(dir);
+    try {
+      expect(reopened.listRooms().map((r) => r.id)).toEqual(created);
+    } finally {
+      reopened.close();
+    }
   });
 });
 

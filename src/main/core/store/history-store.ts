@@ -115,7 +115,7 @@ export class HistoryStore {
         `SELECT d.user_b AS peer, u.name AS peer_name, d.last_seq, d.last_ts FROM dms d JOIN users u ON u.id = d.user_b WHERE d.user_a = ?1
          UNION ALL
          SELECT d.user_a AS peer, u.name AS peer_name, d.last_seq, d.last_ts FROM dms d JOIN users u ON u.id = d.user_a WHERE d.user_b = ?1 AND d.user_a <> ?1
-         ORDER BY last_ts DESC`,
+         ORDER BY last_ts DESC, peer`,
       ),
       insertUser: db.prepare('INSERT INTO users (id, token_hash, name, created_at) VALUES (?, ?, ?, ?)'),
       userById: db.prepare('SELECT id, name, token_hash FROM users WHERE id = ?'),
@@ -124,7 +124,9 @@ export class HistoryStore {
         'INSERT INTO rooms (id, name, name_key, topic, created_at, created_by, last_seq, last_ts) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
       ),
       roomByKey: db.prepare('SELECT id FROM rooms WHERE name_key = ?'),
-      rooms: db.prepare('SELECT id, name, topic, created_at, last_seq, last_ts FROM rooms ORDER BY created_at, id'),
+      // rowid breaks ties in creation order: rooms created within one millisecond keep the order
+      // the live server showed (ordering by the random id reshuffled them after a restart).
+      rooms: db.prepare('SELECT id, name, topic, created_at, last_seq, last_ts FROM rooms ORDER BY created_at, rowid'),
     };
   }
 
