@@ -52,7 +52,9 @@ export class ChatPage {
   /** Selects the server in the sidebar (it expands to show its conversations). */
   async openServer(name = 'Kitchen'): Promise<void> {
     await this.revealSidebar();
-    const row = this.sidebar.getByRole('button', { name: new RegExp(`^${escapeRegExp(name)}\\b`) });
+    // In the Servers list: a server joined from Nearby is listed there too.
+    const servers = this.sidebar.getByRole('region', { name: 'Servers' });
+    const row = servers.getByRole('button', { name: new RegExp(`^${escapeRegExp(name)}\\b`) });
     await expect(row).toBeVisible();
     if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
     await expect(row).toHaveAttribute('aria-expanded', 'true');
@@ -67,9 +69,9 @@ export class ChatPage {
     await expect(this.page.getByText('Loading rooms…')).toHaveCount(0);
   }
 
-  /** Creates a room from the room browser and waits until it is open. */
-  async createRoom(name: string, topic?: string): Promise<void> {
-    await this.browseRooms();
+  /** Creates a room from the room browser of `server` and waits until it is open. */
+  async createRoom(name: string, topic?: string, server = 'Kitchen'): Promise<void> {
+    await this.browseRooms(server);
     await this.main
       .getByRole('button', { name: /^(New room|Create the first room)$/ })
       .first()
@@ -82,9 +84,9 @@ export class ChatPage {
     await this.expectConversation(`Room ${name}`);
   }
 
-  /** Joins (or opens) a room from the room browser and waits until it is open. */
-  async joinRoom(name: string): Promise<void> {
-    await this.browseRooms();
+  /** Joins (or opens) a room from the room browser of `server` and waits until it is open. */
+  async joinRoom(name: string, server = 'Kitchen'): Promise<void> {
+    await this.browseRooms(server);
     await this.main.getByRole('button', { name: new RegExp(`^(Join|Open) ${escapeRegExp(name)}$`) }).click();
     await this.expectConversation(`Room ${name}`);
   }

@@ -7,21 +7,26 @@
  * Like main, the bridge validates every call's arguments with the contract's schemas; like the
  * preload, the page gets `window.parley` with exactly the contract's calls and `on()`.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from '@playwright/test';
 import { API_ARGS, API_CALL_NAMES, type AppInfo } from '../../src/shared/api/contract.ts';
 import { toErrorShape } from '../../src/shared/api/proxy.ts';
 import { LanDiscovery } from '../../src/main/core/discovery/lan-discovery.ts';
+import { HOSTED_SERVER_WORKER_FILE, HostedServer } from '../../src/main/core/host/hosted-server.ts';
 import { InMemoryProfileStore } from '../../src/main/core/session/profile.ts';
 import { SessionManager } from '../../src/main/core/session/session-manager.ts';
+import { ROOT } from './fixtures.ts';
 
-const DESKTOP_APP: AppInfo = {
-  platform: 'electron',
-  // Hosting needs the worker bundle of the Electron build; this bridge leaves it out.
-  canHost: false,
-  canConnectAnywhere: true,
-  canDiscover: true,
-  version: '0.0.0-e2e',
-};
+/** The hosted server's worker as the Electron build ships it (`npm run e2e` builds first). */
+const BUILT_WORKER_URL = pathToFileURL(join(ROOT, 'out', 'main', HOSTED_SERVER_WORKER_FILE));
+
+export interface DesktopSessionOptions {
+  /** Offer "Host a room", run by the built worker bundle with a temporary data folder. */
+  canHost?: boolean;
+}
 
 export interface DesktopSession {
   session: SessionManager;
@@ -30,12 +35,30 @@ export interface DesktopSession {
 }
 
 /** Starts a desktop session for `displayName` and gives the context's pages its API. */
-export async function desktopSession(context: BrowserContext, displayName: string): Promise<DesktopSession> {
-  const discovery = new LanDiscovery({ selfTestTimeoutMs: 2000 });
+export async function desktopSession(
+  context: BrowserContext,
+  displayName: string,
+  options: DesktopSessionOptions = {},
+): Promise<DesktopSession> {
+  // Wired as src/main/index.ts wires them.
+  const dataDir = options.canHost ? mkdtempSync(join(tmpdir(), 'parley-e2e-host-')) : undefined;
+  const host = dataDir ? new HostedServer({ workerUrl: BUILT_WORKER_URL, dataDir }) : undefined;
+  const discovery = new LanDiscovery({
+    selfTestTimeoutMs: 2000,
+    onDisabledInterfaces: (names) => host?.setDisabledInterfaces(names),
+  });
+  const app: AppInfo = {
+    platform: 'electron',
+    canHost: host !== undefined,
+    canConnectAnywhere: true,
+    canDiscover: true,
+    version: '0.0.0-e2e',
+  };
   const session = new SessionManager({
-    app: DESKTOP_APP,
+    app,
     profile: new InMemoryProfileStore({ displayName, servers: [], disabledInterfaces: [] }),
     discovery,
+    ...(host ? { host } : {}),
   });
   await discovery.ready();
 
@@ -98,6 +121,7 @@ export async function desktopSession(context: BrowserContext, displayName: strin
     async close() {
       await session.close();
       await discovery.stop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -158,7 +158,16 @@ function unescape(text: string): string {
 
 /** `avahi-browse -rpt <type>`: the resolved services avahi sees right now. */
 export async function avahiBrowse(type: string): Promise<AvahiService[]> {
-  const { stdout } = await run('avahi-browse', ['-rpt', type], { timeout: 15_000 });
+  let stdout: string;
+  try {
+    ({ stdout } = await run('avahi-browse', ['-rpt', type], { timeout: 15_000 }));
+  } catch (error) {
+    // avahi-browse exits with 1 when any one service fails to resolve, such as another test's
+    // peer that said goodbye during the browse; the services it did resolve are still printed.
+    const partial = (error as { stdout?: unknown }).stdout;
+    if (typeof partial !== 'string' || !partial.includes('=;')) throw error;
+    stdout = partial;
+  }
   const services: AvahiService[] = [];
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('=;')) continue;

@@ -26,7 +26,12 @@ export function HostControls() {
             <strong className="host-card__title">Hosting {host?.name}</strong>
             <span className="host-card__detail">Port {host?.port} · people nearby can join</span>
           </div>
-          <button type="button" className="button button--small" onClick={() => void stopHosting(api, store)}>
+          <button
+            type="button"
+            className="button button--small"
+            aria-label="Stop hosting"
+            onClick={() => void stopHosting(api, store)}
+          >
             Stop
           </button>
         </div>
