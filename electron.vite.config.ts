@@ -39,6 +39,9 @@ export default defineConfig({
     root: resolve(root, 'src/renderer'),
     plugins: [react()],
     build: {
+      // electron-vite leaves bundles unminified; the renderer is also served to phones over Wi-Fi
+      // (parley-server --web), where a third of the bytes loads noticeably faster.
+      minify: true,
       rolldownOptions: {
         input: { index: resolve(root, 'src/renderer/index.html') },
       },
