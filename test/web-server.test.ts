@@ -12,16 +12,10 @@ import { WebSocket } from 'ws';
 import type { ApiEvents, ServerView } from '../src/shared/api/contract.ts';
 import { ApiError, type ApiResponse } from '../src/shared/api/proxy.ts';
 import type { Profile } from '../src/main/core/session/profile.ts';
-import {
-  hostNameOf,
-  isLanHostName,
-  originMatchesHost,
-  startWebServer,
-  staticTarget,
-  WebRootError,
-  type WebLimits,
-  type WebServer,
-} from '../src/main/core/web/web-server.ts';
+import { hostNameOf, isLanHostName, originMatchesHost } from '../src/main/core/web/lan-host-names.ts';
+import { staticTarget, WebRootError } from '../src/main/core/web/static-files.ts';
+import type { WebLimits } from '../src/main/core/web/web-connection.ts';
+import { startWebServer, type WebServer } from '../src/main/core/web/web-server.ts';
 import { PROFILE_STORAGE_KEY, WebApiConnection } from '../src/renderer/src/api/web-api.ts';
 import { cleanupAll, onCleanup, runCli, spawnCli, startServer, TcpProxy, tempDir, waitFor } from './support/harness.ts';
 

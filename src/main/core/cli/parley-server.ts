@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { advertiseRoomServer, type RoomServerAdvertisement } from '../discovery/advertise-room-server.ts';
 import { RoomServer } from '../server/room-server.ts';
-import { reachableHost, startWebServer, WebRootError, type WebServer } from '../web/web-server.ts';
+import { WebRootError } from '../web/static-files.ts';
+import { reachableHost, startWebServer, type WebServer } from '../web/web-server.ts';
 import { parseServerOptions, USAGE, UsageError } from './server-options.ts';
 
 /**
