@@ -7,6 +7,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ApiEvents, ServerView } from '../src/shared/api/contract.ts';
@@ -23,6 +24,8 @@ afterEach(cleanupAll);
 
 const INDEX_HTML = '<!doctype html><title>Parley test</title><p>hello from the web root</p>\n';
 const ASSET_JS = 'console.log("asset");\n';
+/** A script large enough to be worth compressing (tiny files are sent as they are). */
+const BIG_JS = Array.from({ length: 400 }, (_, i) => `export const line${i} = "Parley line ${i}";\n`).join('');
 const SECRET = 'TOP-SECRET-OUTSIDE-THE-ROOT';
 
 /** A fake built renderer: index.html, a hashed asset, a dotfile and a symlink out of the root. */
@@ -33,6 +36,8 @@ function makeWebRoot(): { root: string; outside: string } {
   writeFileSync(join(root, 'index.html'), INDEX_HTML);
   writeFileSync(join(root, 'assets', 'index-C_Z9-d1M.js'), ASSET_JS);
   writeFileSync(join(root, 'assets', 'style.css'), 'p{}');
+  writeFileSync(join(root, 'assets', 'big-Q1w2E3r4.js'), BIG_JS);
+  writeFileSync(join(root, 'assets', 'logo-Z9y8X7w6.png'), Buffer.alloc(4096, 7));
   writeFileSync(join(root, '.env'), SECRET);
   const outside = join(base, 'secret.txt');
   writeFileSync(outside, SECRET);
@@ -79,6 +84,8 @@ interface HttpReply {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes as they came over the wire (compressed, if they were). */
+  raw: Buffer;
 }
 
 /** An HTTP request with the target sent exactly as given (fetch would normalize `..`). */
@@ -90,10 +97,12 @@ function http(
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers });
     req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode!, headers: res.headers, body: raw.toString('utf8'), raw });
+      });
     });
     req.on('error', reject);
     req.end();
@@ -274,6 +283,43 @@ describe('static files', () => {
       expect(reply.headers['allow']).toBe('GET, HEAD');
       expectSecurityHeaders(reply.headers);
     }
+  });
+
+  it('sends text gzip-compressed to browsers that accept it, and the same bytes to others', async () => {
+    const { port } = await setup();
+    const path = '/assets/big-Q1w2E3r4.js';
+    const plain = await http(port, path);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(BIG_JS);
+    expect(plain.headers['vary']).toBe('Accept-Encoding');
+
+    for (const accept of ['gzip, deflate, br, zstd', 'br;q=1.0, gzip;q=0.8', '*']) {
+      const packed = await http(port, path, { headers: { 'Accept-Encoding': accept } });
+      expect(packed.status, accept).toBe(200);
+      expect(packed.headers['content-encoding'], accept).toBe('gzip');
+      expect(packed.headers['vary']).toBe('Accept-Encoding');
+      expect(packed.headers['content-length']).toBe(String(packed.raw.length));
+      expect(packed.raw.length).toBeLessThan(Buffer.byteLength(BIG_JS) / 4);
+      expect(gunzipSync(packed.raw).toString('utf8')).toBe(BIG_JS);
+      expect(packed.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expectSecurityHeaders(packed.headers);
+    }
+    const head = await http(port, path, { method: 'HEAD', headers: { 'Accept-Encoding': 'gzip' } });
+    expect(head.headers['content-encoding']).toBe('gzip');
+    expect(head.raw.length).toBe(0);
+
+    // Refused by q=0, not offered, or not worth it (tiny, or an image): sent as it is.
+    for (const accept of ['gzip;q=0', 'identity', 'br', 'gzip;q=0, *;q=0']) {
+      const reply = await http(port, path, { headers: { 'Accept-Encoding': accept } });
+      expect(reply.headers['content-encoding'], accept).toBeUndefined();
+      expect(reply.body).toBe(BIG_JS);
+    }
+    const tiny = await http(port, '/assets/index-C_Z9-d1M.js', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(tiny.headers['content-encoding']).toBeUndefined();
+    expect(tiny.body).toBe(ASSET_JS);
+    const image = await http(port, '/assets/logo-Z9y8X7w6.png', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(image.headers['content-encoding']).toBeUndefined();
+    expect(image.raw.length).toBe(4096);
   });
 
   it('answers 404 with the headers for anything else', async () => {

@@ -5,11 +5,17 @@
  *
  * Security: only GET/HEAD of regular files inside the static folder (no traversal, no symlink
  * escapes, no dotfiles); a strict CSP and companions on every response.
+ *
+ * Text files are sent gzip-compressed to browsers that accept it (phones load the app over
+ * Wi-Fi: the script shrinks to about a third). Each file is compressed once and kept in memory
+ * while it is unchanged; the folder is the built UI, a handful of files.
  */
 import { createReadStream, type Stats } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import type { Logger } from '../server/logger.ts';
 
 /**
@@ -62,6 +68,28 @@ const CONTENT_TYPES: Record<string, string> = {
   '.otf': 'font/otf',
   '.wasm': 'application/wasm',
 };
+
+const gzip = promisify(gzipCallback);
+
+/** Types worth compressing: text. Images and fonts are compressed already. */
+const COMPRESSIBLE_TYPE = /^(?:text\/|application\/(?:json|manifest\+json)|image\/svg\+xml)/u;
+/** Below this, gzip's header outweighs what it saves. */
+const MIN_COMPRESS_BYTES = 1024;
+/** Files larger than this are streamed as they are rather than compressed in memory. */
+const MAX_COMPRESS_BYTES = 16 * 1024 * 1024;
+/** Compressed files kept; the built UI has far fewer. */
+const MAX_COMPRESSED_FILES = 64;
+
+/** Whether an Accept-Encoding header accepts gzip (by name or `*`, with a q-value above 0). */
+function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((part) => {
+    const [coding = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
 
 /** Vite's output names: assets/<name>-<8-character hash>.<ext>. Such a file never changes. */
 const HASHED_ASSET = /^assets\/(?:[^/]+\/)*[^/]+-[A-Za-z0-9_-]{8,}\.[A-Za-z0-9]+$/;
@@ -145,6 +173,8 @@ export async function resolveWebRoot(staticDir: string): Promise<string> {
 export class StaticFiles {
   private readonly root: string;
   private readonly log: Logger;
+  /** Compressed bodies by real path, with the version (etag) they were made from. */
+  private readonly gzipCache = new Map<string, { etag: string; body: Promise<Buffer> }>();
 
   constructor(root: string, log: Logger) {
     this.root = root;
@@ -170,16 +200,27 @@ export class StaticFiles {
     }
     const { file, stats } = found;
     const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
+    const contentType = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const compressible =
+      COMPRESSIBLE_TYPE.test(contentType) && stats.size >= MIN_COMPRESS_BYTES && stats.size <= MAX_COMPRESS_BYTES;
     const headers: Record<string, string | number> = {
       ...SECURITY_HEADERS,
-      'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': contentType,
       'Cache-Control': HASHED_ASSET.test(target.relative) ? 'public, max-age=31536000, immutable' : 'no-cache',
       ETag: etag,
       'Last-Modified': stats.mtime.toUTCString(),
+      // Caches must keep the compressed and the plain answer apart.
+      ...(compressible ? { Vary: 'Accept-Encoding' } : {}),
     };
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers);
       res.end();
+      return;
+    }
+    if (compressible && acceptsGzip(req.headers['accept-encoding'])) {
+      const body = await this.compressed(file, etag);
+      res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+      res.end(head ? undefined : body);
       return;
     }
     res.writeHead(200, { ...headers, 'Content-Length': stats.size });
@@ -193,6 +234,22 @@ export class StaticFiles {
       res.destroy();
     });
     stream.pipe(res);
+  }
+
+  /** `file` gzip-compressed, once per version (etag); concurrent requests share the work. */
+  private compressed(file: string, etag: string): Promise<Buffer> {
+    const cached = this.gzipCache.get(file);
+    if (cached?.etag === etag) return cached.body;
+    const body = readFile(file).then((plain) => gzip(plain, { level: 9 }));
+    // A failed read must not stay cached: the next request tries again.
+    body.catch(() => {
+      if (this.gzipCache.get(file)?.body === body) this.gzipCache.delete(file);
+    });
+    if (!cached && this.gzipCache.size >= MAX_COMPRESSED_FILES) {
+      this.gzipCache.delete(this.gzipCache.keys().next().value!);
+    }
+    this.gzipCache.set(file, { etag, body });
+    return body;
   }
 
   /** The regular file at `relative`, if its real path (symlinks resolved) is inside the root. */
