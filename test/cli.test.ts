@@ -1,6 +1,7 @@
 /**
  * The headless `parley-server` CLI as a real child process: help and usage errors, the port it
- * logs, flags over the TOML file, config file errors, the default data folder and log levels.
+ * logs, flags over the TOML file, config file errors, the default data folder and log levels,
+ * and the summary a person at a terminal sees (under a real pseudo-terminal, from `script`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import {
   tempDir,
   waitFor,
 } from './support/harness.ts';
+import { startupSummary } from '../src/main/core/cli/startup-summary.ts';
 
 afterEach(cleanupAll);
 
@@ -92,6 +94,90 @@ describe('listening', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l['msg'] === 'could not start')).toMatchObject({ level: 60, port });
+  });
+});
+
+describe('at a terminal', () => {
+  /** Runs the CLI under `script`, which gives it a real pseudo-terminal, until `until` is printed. */
+  async function runInTerminal(args: string[], until: RegExp): Promise<string> {
+    const command = [process.execPath, CLI_PATH, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    onCleanup(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    await waitFor(() => until.test(output), `the terminal to show ${until}`, 15_000);
+    child.kill('SIGTERM');
+    return output.replaceAll('\r\n', '\n');
+  }
+
+  it('tells where to join, in words: app address, browser URL, the LAN announcement, the data folder', async () => {
+    const dataDir = tempDir();
+    const output = await runInTerminal(
+      [
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--web',
+        '--web-host',
+        '127.0.0.1',
+        '--web-port',
+        '0',
+        '--no-mdns',
+        '--name',
+        'Attic',
+        '--data-dir',
+        dataDir,
+      ],
+      /JSON log goes to standard output/,
+    );
+    const logs = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const port = logs.find((l) => l['msg'] === 'listening')!['port'] as number;
+    const url = logs.find((l) => l['msg'] === 'web ui')!['url'] as string;
+    expect(output).toContain('Parley server "Attic" is running');
+    expect(output).toMatch(new RegExp(`App:\\s+127\\.0\\.0\\.1:${port}\\n`));
+    expect(output).toContain(`Browser: ${url}`);
+    expect(output).toMatch(/Nearby:\s+not announced \(--no-mdns\): join by address/);
+    expect(output).toMatch(new RegExp(`Data:\\s+${dataDir}`));
+  });
+
+  it('names the announcement once nearby apps can see it', async () => {
+    const output = await runInTerminal(
+      ['--port', '0', '--name', 'Loft', '--data-dir', tempDir()],
+      /JSON log goes to standard output/,
+    );
+    expect(output).toMatch(/Nearby:\s+apps on the LAN list it as "Loft( \(\d+\))?" \(/);
+  });
+
+  it('says why nobody nearby will see it, and shortens long address lists', () => {
+    const facts = { serverName: 'Attic', version: '1.2.3', address: '127.0.0.1', port: 7275, dataDir: '/srv/parley' };
+    const skipped = startupSummary({
+      ...facts,
+      announcement: { kind: 'skipped', reason: 'listening on 127.0.0.1 only' },
+    });
+    expect(skipped).toMatch(/Nearby: +not announced \(listening on 127\.0\.0\.1 only\): join by address/);
+    expect(skipped).toMatch(/App: +127\.0\.0\.1:7275\n/);
+    expect(skipped).not.toContain('Browser:');
+    const failed = startupSummary({
+      ...facts,
+      announcement: { kind: 'failed', reason: 'no usable network interface' },
+    });
+    expect(failed).toContain('could not announce (no usable network interface): join by address');
+    const urls = Array.from({ length: 6 }, (_, i) => `http://10.0.0.${i + 1}:7280/`);
+    const many = startupSummary({ ...facts, webUrls: urls, announcement: { kind: 'off' } });
+    expect(many).toContain('http://10.0.0.4:7280/ (+2 more)');
+    expect(many).not.toContain('10.0.0.5');
+  });
+
+  it('keeps standard error quiet when it is not a terminal (services, pipes)', async () => {
+    const cli = await spawnCli(['--port', '0', '--host', '127.0.0.1', '--no-mdns', '--data-dir', tempDir()]);
+    await new Promise((wait) => setTimeout(wait, 300));
+    expect(cli.stderr()).toBe('');
   });
 });
 

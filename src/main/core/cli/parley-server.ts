@@ -8,7 +8,7 @@
  * announcement (goodbye) first thing on shutdown, so apps nearby drop it at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { hostname, networkInterfaces } from 'node:os';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { advertiseRoomServer, type RoomServerAdvertisement } from '../discovery/advertise-room-server.ts';
@@ -16,6 +16,7 @@ import { RoomServer } from '../server/room-server.ts';
 import { WebRootError } from '../web/static-files.ts';
 import { reachableHost, startWebServer, type WebServer } from '../web/web-server.ts';
 import { parseServerOptions, USAGE, UsageError } from './server-options.ts';
+import { startupSummary, webUrls, type AnnouncementOutcome } from './startup-summary.ts';
 
 /**
  * The package folder: the nearest parent with a package.json. Found from this module's own
@@ -30,21 +31,6 @@ function packageRoot(): { root: string; version: string } {
     }
     if (dirname(dir) === dir) return { root: join(import.meta.dirname, '..', '..'), version: '0.0.0' };
   }
-}
-
-/** The URLs at which browsers reach the web UI: every external address when bound to all of them. */
-function webUrls(address: string, port: number): string[] {
-  const url = (host: string) => `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-  if (address !== '::' && address !== '0.0.0.0') return [url(address)];
-  const urls: string[] = [];
-  for (const entries of Object.values(networkInterfaces())) {
-    for (const entry of entries ?? []) {
-      if (entry.internal) continue;
-      if (entry.family === 'IPv6' && (address === '0.0.0.0' || entry.address.startsWith('fe80:'))) continue;
-      urls.push(url(entry.address));
-    }
-  }
-  return urls.length > 0 ? urls : [url(address === '::' ? '::1' : '127.0.0.1')];
 }
 
 async function main(): Promise<number> {
@@ -83,6 +69,7 @@ async function main(): Promise<number> {
   log.info({ address, port, serverName: config.name, dataDir: config.dataDir, serverId: server.id }, 'listening');
 
   let web: WebServer | undefined;
+  let urls: string[] | undefined;
   if (options.web && webRoot !== undefined) {
     // Browser sessions all reach the room server from this machine: they are limited per browser
     // address by the web server instead.
@@ -103,25 +90,37 @@ async function main(): Promise<number> {
       return 1;
     }
     const bound = web.address;
-    const urls = webUrls(bound.address, bound.port);
+    urls = webUrls(bound.address, bound.port);
     log.info({ url: urls[0], urls, address: bound.address, port: bound.port, webRoot }, 'web ui');
   }
 
   let advertisement: RoomServerAdvertisement | undefined;
+  let announced: Promise<AnnouncementOutcome> = Promise.resolve({ kind: 'off' });
   if (options.mdns) {
     advertisement = advertiseRoomServer(server, { disabledInterfaces: options.mdns.excludeInterfaces, logger: log });
     if (advertisement.skipped) {
       log.info({ reason: advertisement.skipped }, 'mdns: not announced');
+      announced = Promise.resolve({ kind: 'skipped', reason: advertisement.skipped });
     } else {
-      advertisement.ready.then(
-        ({ instanceName, interfaces }) => log.info({ instance: instanceName, interfaces }, 'mdns: announced'),
-        (error: unknown) =>
-          log.warn(
-            { err: (error as Error).message },
-            'mdns: could not announce (nearby apps will not list this server)',
-          ),
+      announced = advertisement.ready.then(
+        ({ instanceName, interfaces }): AnnouncementOutcome => {
+          log.info({ instance: instanceName, interfaces }, 'mdns: announced');
+          return { kind: 'announced', instanceName, interfaces };
+        },
+        (error: unknown): AnnouncementOutcome => {
+          const reason = (error as Error).message;
+          log.warn({ err: reason }, 'mdns: could not announce (nearby apps will not list this server)');
+          return { kind: 'failed', reason };
+        },
       );
     }
+  }
+  // For a person at a terminal: where to join, once the announcement has settled (about a second).
+  if (process.stderr.isTTY) {
+    void announced.then((announcement) => {
+      const facts = { serverName: config.name, version: pkg.version, address, port, announcement };
+      process.stderr.write(startupSummary({ ...facts, dataDir: config.dataDir, ...(urls ? { webUrls: urls } : {}) }));
+    });
   }
 
   return new Promise((resolve) => {
