@@ -112,41 +112,47 @@ describe('at a terminal', () => {
     return output.replaceAll('\r\n', '\n');
   }
 
-  it('tells where to join, in words: app address, browser URL, the LAN announcement, the data folder', async () => {
-    const dataDir = tempDir();
-    const output = await runInTerminal(
-      [
-        '--host',
-        '127.0.0.1',
-        '--port',
-        '0',
-        '--web',
-        '--web-host',
-        '127.0.0.1',
-        '--web-port',
-        '0',
-        '--no-mdns',
-        '--name',
-        'Attic',
-        '--data-dir',
-        dataDir,
-      ],
-      /JSON log goes to standard output/,
-    );
-    const logs = output
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const port = logs.find((l) => l['msg'] === 'listening')!['port'] as number;
-    const url = logs.find((l) => l['msg'] === 'web ui')!['url'] as string;
-    expect(output).toContain('Parley server "Attic" is running');
-    expect(output).toMatch(new RegExp(`App:\\s+127\\.0\\.0\\.1:${port}\\n`));
-    expect(output).toContain(`Browser: ${url}`);
-    expect(output).toMatch(/Nearby:\s+not announced \(--no-mdns\): join by address/);
-    expect(output).toMatch(new RegExp(`Data:\\s+${dataDir}`));
-  });
+  // util-linux's `script` (Debian: bsdutils, always installed); BSD script takes other flags.
+  const withPty = it.skipIf(process.platform !== 'linux');
 
-  it('names the announcement once nearby apps can see it', async () => {
+  withPty(
+    'tells where to join, in words: app address, browser URL, the LAN announcement, the data folder',
+    async () => {
+      const dataDir = tempDir();
+      const output = await runInTerminal(
+        [
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '0',
+          '--web',
+          '--web-host',
+          '127.0.0.1',
+          '--web-port',
+          '0',
+          '--no-mdns',
+          '--name',
+          'Attic',
+          '--data-dir',
+          dataDir,
+        ],
+        /JSON log goes to standard output/,
+      );
+      const logs = output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const port = logs.find((l) => l['msg'] === 'listening')!['port'] as number;
+      const url = logs.find((l) => l['msg'] === 'web ui')!['url'] as string;
+      expect(output).toContain('Parley server "Attic" is running');
+      expect(output).toMatch(new RegExp(`App:\\s+127\\.0\\.0\\.1:${port}\\n`));
+      expect(output).toContain(`Browser: ${url}`);
+      expect(output).toMatch(/Nearby:\s+not announced \(--no-mdns\): join by address/);
+      expect(output).toMatch(new RegExp(`Data:\\s+${dataDir}`));
+    },
+  );
+
+  withPty('names the announcement once nearby apps can see it', async () => {
     const output = await runInTerminal(
       ['--port', '0', '--name', 'Loft', '--data-dir', tempDir()],
       /JSON log goes to standard output/,
