@@ -115,16 +115,18 @@ async function main(): Promise<number> {
       );
     }
   }
-  // For a person at a terminal: where to join, once the announcement has settled (about a second).
+  // For a person at a terminal: where to join, once the announcement has settled (about a second),
+  // unless they stopped the server meanwhile.
+  let stopping = false;
   if (process.stderr.isTTY) {
     void announced.then((announcement) => {
+      if (stopping) return;
       const facts = { serverName: config.name, version: pkg.version, address, port, announcement };
       process.stderr.write(startupSummary({ ...facts, dataDir: config.dataDir, ...(urls ? { webUrls: urls } : {}) }));
     });
   }
 
   return new Promise((resolve) => {
-    let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
