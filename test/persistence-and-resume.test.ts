@@ -45,6 +45,18 @@ function burstConfig(dir: string): string {
   return path;
 }
 
+/** A CLI server without rate limits, and Ada (not reconnecting) in a fresh room "Burst". */
+async function startBurst() {
+  const dataDir = tempDir();
+  const args = ['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--config', burstConfig(dataDir)];
+  const cli = await spawnCli(args);
+  const client = await connectClient(cli.port, 'Ada', { reconnect: false });
+  const credentials = client.welcome!.credentials!;
+  const { room } = await client.createRoom('Burst');
+  await client.joinRoom(room.id);
+  return { dataDir, args, cli, client, credentials, room };
+}
+
 /** Opens a copy of the database as it was left on disk and checks that SQLite finds it sound. */
 function checkDatabaseCopy(dataDir: string): { messages: number } {
   const copy = tempDir('parley-copy-');
@@ -166,13 +178,7 @@ describe('kill -9', () => {
   });
 
   it('keeps all 200 messages of a burst when killed right after the last acknowledgement', async () => {
-    const dataDir = tempDir();
-    const args = ['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--config', burstConfig(dataDir)];
-    const cli = await spawnCli(args);
-    const client = await connectClient(cli.port, 'Ada', { reconnect: false });
-    const credentials = client.welcome!.credentials!;
-    const { room } = await client.createRoom('Burst');
-    await client.joinRoom(room.id);
+    const { dataDir, args, cli, client, credentials, room } = await startBurst();
     const sends = range(1, 200).map((i) => client.sendMessage({ room: room.id }, `burst ${i}`, `burst-${i}`));
     const acks = await Promise.all(sends).then((all) => {
       cli.child.kill('SIGKILL');
@@ -192,13 +198,7 @@ describe('kill -9', () => {
   });
 
   it('keeps every acknowledged message when killed in the middle of a burst', async () => {
-    const dataDir = tempDir();
-    const args = ['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--config', burstConfig(dataDir)];
-    const cli = await spawnCli(args);
-    const client = await connectClient(cli.port, 'Ada', { reconnect: false });
-    const credentials = client.welcome!.credentials!;
-    const { room } = await client.createRoom('Burst');
-    await client.joinRoom(room.id);
+    const { args, cli, client, credentials, room } = await startBurst();
     const acknowledged: ChatMessage[] = [];
     const sends = range(1, 300).map((i) =>
       client.sendMessage({ room: room.id }, `burst ${i}`, `burst-${i}`).then(

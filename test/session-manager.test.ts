@@ -9,7 +9,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiEventName, ApiEvents, AppInfo } from '../src/shared/api/contract.ts';
+import type { ApiEventName, ApiEvents } from '../src/shared/api/contract.ts';
 import { serverKeyOf } from '../src/shared/api/contract.ts';
 import { ApiError } from '../src/shared/api/proxy.ts';
 import { HostedServer } from '../src/main/core/host/hosted-server.ts';
@@ -30,18 +30,11 @@ import {
   TcpProxy,
   tempDir,
   waitFor,
+  DESKTOP_APP_INFO,
+  HOSTED_WORKER_URL,
 } from './support/harness.ts';
 
 afterEach(cleanupAll);
-
-const APP: AppInfo = {
-  platform: 'electron',
-  canHost: true,
-  canConnectAnywhere: true,
-  canDiscover: true,
-  version: '0.0.0-test',
-};
-const WORKER_URL = new URL('../src/main/core/host/hosted-server-worker.ts', import.meta.url);
 
 type Recorded = { [E in ApiEventName]: { event: E; payload: ApiEvents[E] } }[ApiEventName];
 
@@ -100,7 +93,7 @@ function newSession(
   } = {},
 ): TestSession {
   const session = new SessionManager({
-    app: APP,
+    app: DESKTOP_APP_INFO,
     profile: options.profile ?? new InMemoryProfileStore(),
     ...(options.host ? { host: options.host } : {}),
     ...(options.allowedServer ? { allowedServer: options.allowedServer } : {}),
@@ -137,7 +130,7 @@ describe('settings', () => {
     const { port } = await startServer();
     const t = newSession();
     expect(await t.session.getSettings()).toEqual({ displayName: null });
-    expect(await t.session.getAppInfo()).toEqual(APP);
+    expect(await t.session.getAppInfo()).toEqual(DESKTOP_APP_INFO);
     await expectApiError(t.session.connectServer({ host: '127.0.0.1', port }), 'name_required');
     await expectApiError(t.session.setDisplayName('   '), 'name_invalid');
     await expectApiError(t.session.setDisplayName('a\u0000b'), 'name_invalid');
@@ -580,7 +573,7 @@ describe('profiles', () => {
 
 describe('hosting', () => {
   it('hosts a room server in a worker: others join and chat; stopping tells them server_shutdown', async () => {
-    const host = new HostedServer({ workerUrl: WORKER_URL, dataDir: tempDir(), host: '127.0.0.1' });
+    const host = new HostedServer({ workerUrl: HOSTED_WORKER_URL, dataDir: tempDir(), host: '127.0.0.1' });
     onCleanup(() => host.stop());
     const ada = await namedSession('Ada', { host });
 
@@ -630,7 +623,7 @@ describe('hosting', () => {
   it('reports a host that cannot start as failed, with the reason', async () => {
     const file = join(tempDir(), 'not-a-folder');
     writeFileSync(file, 'x');
-    const host = new HostedServer({ workerUrl: WORKER_URL, dataDir: file, host: '127.0.0.1' });
+    const host = new HostedServer({ workerUrl: HOSTED_WORKER_URL, dataDir: file, host: '127.0.0.1' });
     const ada = await namedSession('Ada', { host });
 
     const view = await ada.session.startHosting({ port: 0, name: 'Broken' });
@@ -673,7 +666,12 @@ describe('hosting', () => {
     onCleanup(() => new Promise((resolve) => blocker.close(resolve)));
     const taken = (blocker.address() as AddressInfo).port;
 
-    const host = new HostedServer({ workerUrl: WORKER_URL, dataDir: tempDir(), host: '127.0.0.1', defaultPort: taken });
+    const host = new HostedServer({
+      workerUrl: HOSTED_WORKER_URL,
+      dataDir: tempDir(),
+      host: '127.0.0.1',
+      defaultPort: taken,
+    });
     onCleanup(() => host.stop());
     const { port } = await host.start({ name: 'Fallback' });
     expect(port).not.toBe(taken);

@@ -28,6 +28,7 @@ import {
   tempDir,
   waitFor,
   type CliProcess,
+  HOSTED_WORKER_URL,
 } from '../support/harness.ts';
 import { RawMdnsPeer, sendRawBytes, serviceRecords, testInterface } from '../support/mdns-peer.ts';
 
@@ -42,7 +43,6 @@ const TOLERANCE_MS = 500;
 const REQUERY_MS = 500;
 const STALE_MS = 3000;
 
-const WORKER_URL = new URL('../../src/main/core/host/hosted-server-worker.ts', import.meta.url);
 const BROWSE_CHILD = resolve(import.meta.dirname, '../support/browse-child.ts');
 
 /** A browser and when each server id was first listed and last removed (by `changed` events). */
@@ -294,7 +294,7 @@ describe('plain DNS resolvers', () => {
 describe('the hosted server (desktop "Host a room")', () => {
   it('is announced from its worker, follows the switched-off interfaces, and says goodbye on stop', async () => {
     const { iface } = testInterface();
-    const host = new HostedServer({ workerUrl: WORKER_URL, dataDir: tempDir(), host: '' });
+    const host = new HostedServer({ workerUrl: HOSTED_WORKER_URL, dataDir: tempDir(), host: '' });
     onCleanup(() => host.stop());
     const { port, serverId } = await host.start({ name: 'Hosted here', port: 0 });
     expect(host.serverId).toBe(serverId);
@@ -320,7 +320,7 @@ describe('the hosted server (desktop "Host a room")', () => {
   });
 
   it('is not announced when told not to', async () => {
-    const host = new HostedServer({ workerUrl: WORKER_URL, dataDir: tempDir(), host: '', advertise: false });
+    const host = new HostedServer({ workerUrl: HOSTED_WORKER_URL, dataDir: tempDir(), host: '', advertise: false });
     onCleanup(() => host.stop());
     const { serverId } = await host.start({ name: 'Hosted quietly', port: 0 });
     const control = await server('Hosted control');

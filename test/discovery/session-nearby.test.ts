@@ -5,24 +5,23 @@
  * interfaces the user switched off, and runs the diagnostics. Nothing here is a stand-in.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiEvents, AppInfo } from '../../src/shared/api/contract.ts';
+import type { ApiEvents } from '../../src/shared/api/contract.ts';
 import { LanDiscovery } from '../../src/main/core/discovery/lan-discovery.ts';
 import { ServiceAdvertiser } from '../../src/main/core/discovery/service-advertiser.ts';
 import { HostedServer } from '../../src/main/core/host/hosted-server.ts';
 import { buildTxtRecord } from '../../src/shared/discovery/txt-record.ts';
 import { InMemoryProfileStore } from '../../src/main/core/session/profile.ts';
 import { SessionManager } from '../../src/main/core/session/session-manager.ts';
-import { cleanupAll, onCleanup, spawnCli, tempDir, waitFor } from '../support/harness.ts';
+import {
+  cleanupAll,
+  onCleanup,
+  spawnCli,
+  tempDir,
+  waitFor,
+  DESKTOP_APP_INFO,
+  HOSTED_WORKER_URL,
+} from '../support/harness.ts';
 import { testInterface } from '../support/mdns-peer.ts';
-
-const APP: AppInfo = {
-  platform: 'electron',
-  canHost: true,
-  canConnectAnywhere: true,
-  canDiscover: true,
-  version: '0.0.0-test',
-};
-const WORKER_URL = new URL('../../src/main/core/host/hosted-server-worker.ts', import.meta.url);
 
 afterEach(cleanupAll);
 
@@ -47,7 +46,7 @@ async function setup(options: { host?: HostedServer; disabled?: string[] } = {})
     disabledInterfaces: options.disabled ?? [],
   });
   const session = new SessionManager({
-    app: APP,
+    app: DESKTOP_APP_INFO,
     profile,
     discovery,
     ...(options.host ? { host: options.host } : {}),
@@ -141,7 +140,7 @@ describe('the session with LAN discovery', () => {
   });
 
   it('marks the server this app hosts as its own', async () => {
-    const host = new HostedServer({ workerUrl: WORKER_URL, dataDir: tempDir(), host: '' });
+    const host = new HostedServer({ workerUrl: HOSTED_WORKER_URL, dataDir: tempDir(), host: '' });
     onCleanup(() => host.stop());
     const { session } = await setup({ host });
     await session.startHosting({ port: 0, name: 'Ada hosts' });
@@ -154,7 +153,7 @@ describe('the session with LAN discovery', () => {
 
   it('remembers switched-off interfaces, stops browsing there, and applies them to hosting', async () => {
     const { iface } = testInterface();
-    const host = new HostedServer({ workerUrl: WORKER_URL, dataDir: tempDir(), host: '' });
+    const host = new HostedServer({ workerUrl: HOSTED_WORKER_URL, dataDir: tempDir(), host: '' });
     onCleanup(() => host.stop());
     const { session, profile } = await setup({ host });
     const server = await announcedServer('Behind a switch');
@@ -195,7 +194,10 @@ describe('the session with LAN discovery', () => {
   });
 
   it('answers not_supported where there is no discovery (the browser build)', async () => {
-    const session = new SessionManager({ app: { ...APP, canDiscover: false }, profile: new InMemoryProfileStore() });
+    const session = new SessionManager({
+      app: { ...DESKTOP_APP_INFO, canDiscover: false },
+      profile: new InMemoryProfileStore(),
+    });
     onCleanup(() => session.close());
     await expect(session.listNearby()).resolves.toEqual([]);
     await expect(session.runDiagnostics()).rejects.toMatchObject({ code: 'not_supported' });

@@ -20,6 +20,7 @@ import {
   type ParleyClientOptions,
   type Target,
 } from '../../src/main/core/client/parley-client.ts';
+import type { AppInfo } from '../../src/shared/api/contract.ts';
 import type { ChatMessage } from '../../src/shared/protocol/server-frames.ts';
 import { encodeFrame, parseFrame, type ParsedFrame } from '../../src/main/core/framing/frame-codec.ts';
 import { FrameDecoder } from '../../src/main/core/framing/frame-decoder.ts';
@@ -31,6 +32,18 @@ import {
 } from '../../src/main/core/server/server-config.ts';
 
 export const CLI_PATH = resolve(import.meta.dirname, '../../src/main/core/cli/parley-server.ts');
+
+/** The hosted room server's worker, run from source (Node 24 runs the .ts directly). */
+export const HOSTED_WORKER_URL = new URL('../../src/main/core/host/hosted-server-worker.ts', import.meta.url);
+
+/** What the desktop app reports about itself: hosts, connects anywhere, discovers. */
+export const DESKTOP_APP_INFO: AppInfo = {
+  platform: 'electron',
+  canHost: true,
+  canConnectAnywhere: true,
+  canDiscover: true,
+  version: '0.0.0-test',
+};
 
 const cleanups: (() => unknown)[] = [];
 

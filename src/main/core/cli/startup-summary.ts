@@ -4,6 +4,8 @@
  * for machines (and stays as it is); this goes to stderr, and only when stderr is a terminal.
  */
 import { networkInterfaces } from 'node:os';
+// "host:port", IPv6 in brackets: what a person types into "Connect to a server".
+import { serverKeyOf } from '../../../shared/api/contract.ts';
 
 /**
  * The addresses at which others reach a socket bound to `address`: every external address of
@@ -23,14 +25,9 @@ export function reachableAddresses(address: string): string[] {
   return found.length > 0 ? found : [address === '::' ? '::1' : '127.0.0.1'];
 }
 
-/** `host:port`, with IPv6 addresses in brackets. */
-export function hostPort(host: string, port: number): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
 /** The URLs at which browsers reach the web UI bound to `address`:`port`. */
 export function webUrls(address: string, port: number): string[] {
-  return reachableAddresses(address).map((host) => `http://${hostPort(host, port)}/`);
+  return reachableAddresses(address).map((host) => `http://${serverKeyOf(host, port)}/`);
 }
 
 /** How the LAN announcement went (see advertiseRoomServer). */
@@ -76,7 +73,7 @@ function nearbyLine(outcome: AnnouncementOutcome): string {
 /** The summary, a few aligned lines ending with a newline. */
 export function startupSummary(facts: StartupFacts): string {
   const rows: [string, string][] = [
-    ['App', list(reachableAddresses(facts.address).map((host) => hostPort(host, facts.port)))],
+    ['App', list(reachableAddresses(facts.address).map((host) => serverKeyOf(host, facts.port)))],
   ];
   if (facts.webUrls) rows.push(['Browser', list(facts.webUrls)]);
   rows.push(['Nearby', nearbyLine(facts.announcement)], ['Data', facts.dataDir]);
