@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { MAX_CLIENT_ID_CHARS } from '../protocol/constants.ts';
-import type { ChatMessage, DmSummary, RequestResults, RoomInfo, UserRef } from '../protocol/server-frames.ts';
+import type { ChatMessage, DmSummary, RequestResults, RoomInfo, ServerLimits, UserRef } from '../protocol/server-frames.ts';
 import type { DiscoveryDiagnostics, MulticastSelfTest } from '../discovery/diagnostics.ts';
 import type { NearbyServer } from '../discovery/nearby-server.ts';
 import type { NetworkInterfaceView } from '../discovery/network-interface.ts';
@@ -124,6 +124,8 @@ export interface ServerView {
   error: { code: string; message: string } | null;
   /** Who we are on this server (when connected). */
   self: UserRef | null;
+  /** The server's limits from its last welcome (text length, rate…); null before the first. */
+  limits: ServerLimits | null;
   /** True for the server this app hosts. */
   hosted: boolean;
   /** Messages waiting for the server's acknowledgement (kept across reconnects). */

@@ -26,7 +26,7 @@ import type {
 } from '../../../shared/protocol/server-frames.ts';
 import { encodeFrame, parseFrame } from '../framing/frame-codec.ts';
 import { FrameDecoder, FrameError } from '../framing/frame-decoder.ts';
-import { backoffDelay } from './backoff.ts';
+import { backoffDelay } from '../../../shared/backoff.ts';
 
 /** Replies can carry a page of history, so the client accepts larger frames than it sends. */
 const MAX_INCOMING_FRAME_BYTES = 16 * 1024 * 1024;

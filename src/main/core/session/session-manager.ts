@@ -8,7 +8,7 @@
  * Calls reject with ApiError: a protocol error code (name_taken, room_not_found, …) or one of the
  * session's own: name_required, name_invalid, not_connected, not_allowed, not_supported.
  */
-import type { UserRef, WelcomeFrame } from '../../../shared/protocol/server-frames.ts';
+import type { ServerLimits, UserRef, WelcomeFrame } from '../../../shared/protocol/server-frames.ts';
 import {
   serverKeyOf,
   type ApiArgs,
@@ -97,6 +97,7 @@ interface LiveServer {
   retryAt: number | null;
   error: { code: string; message: string } | null;
   self: UserRef | null;
+  limits: ServerLimits | null;
   /** The display name the user chose, applied after every welcome that carries another. */
   wantedName: string;
   /** A fatal error frame from the server, explaining the disconnect that follows it. */
@@ -560,6 +561,7 @@ export class SessionManager implements ParleyApiCalls {
       retryAt: null,
       error: null,
       self: null,
+      limits: null,
       wantedName: displayName,
       serverError: undefined,
       sending: new Set(),
@@ -644,6 +646,7 @@ export class SessionManager implements ParleyApiCalls {
   private onWelcome(entry: LiveServer, welcome: WelcomeFrame): void {
     entry.status = 'connected';
     entry.self = { ...welcome.user };
+    entry.limits = { ...welcome.limits };
     this.remember(
       entry.host,
       entry.port,
@@ -721,6 +724,7 @@ export class SessionManager implements ParleyApiCalls {
       retryAt: entry?.retryAt ?? null,
       error: entry?.error ? { ...entry.error } : null,
       self: entry?.self ? { ...entry.self } : null,
+      limits: entry?.limits ? { ...entry.limits } : null,
       hosted,
       unsent: entry?.client.unacknowledged ?? 0,
       lastConnected: saved?.lastConnected ?? null,
