@@ -11,7 +11,14 @@
  */
 import { z } from 'zod';
 import { MAX_CLIENT_ID_CHARS } from '../protocol/constants.ts';
-import type { ChatMessage, DmSummary, RequestResults, RoomInfo, ServerLimits, UserRef } from '../protocol/server-frames.ts';
+import type {
+  ChatMessage,
+  DmSummary,
+  RequestResults,
+  RoomInfo,
+  ServerLimits,
+  UserRef,
+} from '../protocol/server-frames.ts';
 import type { DiscoveryDiagnostics, MulticastSelfTest } from '../discovery/diagnostics.ts';
 import type { NearbyServer } from '../discovery/nearby-server.ts';
 import type { NetworkInterfaceView } from '../discovery/network-interface.ts';
@@ -55,7 +62,19 @@ export const API_ARGS = {
     serverKey,
     z.object({ name: z.string().max(1024), topic: z.string().max(4096).optional() }).strict(),
   ]),
-  joinRoom: z.tuple([serverKey, entityId]),
+  /**
+   * Joins a room (or re-opens it). With `since`, the client library also catches up on every
+   * message after that seq, emitted as `message` events in order (a fresh browser session
+   * re-opening the rooms a reload remembered).
+   */
+  joinRoom: z.tuple([
+    serverKey,
+    entityId,
+    z
+      .object({ since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) })
+      .strict()
+      .optional(),
+  ]),
   leaveRoom: z.tuple([serverKey, entityId]),
   /** Older history of a conversation: messages with seq < before. */
   loadOlder: z.tuple([serverKey, conversationTarget, z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)]),
@@ -205,6 +224,12 @@ export interface ApiEvents {
   hostChanged: HostView;
   /** The Nearby list changed (a server appeared, went away, or changed name or room count). */
   nearbyChanged: NearbyServerView[];
+  /**
+   * Something the user should be told about a server that is not an error of a call: e.g. code
+   * `name_taken` when a reconnect got in under a variant of the name ("Ada (2)") because someone
+   * else now uses it. Shown as a notice; `message` is in words.
+   */
+  notice: { server: string; code: string; message: string };
 }
 
 // Compile-time checks that the name lists in names.ts and the types here agree exactly.

@@ -43,6 +43,7 @@ export const API_EVENT_NAMES = [
   'settingsChanged',
   'hostChanged',
   'nearbyChanged',
+  'notice',
 ] as const;
 
 export type ApiCallName = (typeof API_CALL_NAMES)[number];

@@ -30,6 +30,7 @@ import { HistoryStore, dmKey } from '../store/history-store.ts';
 import { Connection } from './connection.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import type { ServerConfig } from './server-config.ts';
+import { normalizeIp } from '../transport/remote-address.ts';
 
 interface LiveRoom {
   id: string;
@@ -52,12 +53,6 @@ interface PendingSend {
 export interface RoomServerEvents {
   /** The number of rooms changed (LAN discovery republishes it). */
   rooms_changed: [count: number];
-}
-
-/** IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; count them by their IPv4 address. */
-function normalizeIp(address: string | undefined): string {
-  if (!address) return 'unknown';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 function zodIssueText(error: { issues: { path: PropertyKey[]; message: string }[] }): string {

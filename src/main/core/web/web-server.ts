@@ -25,6 +25,7 @@ import {
   type WebSession,
   type WebSessionOptions,
 } from './web-connection.ts';
+import { normalizeIp } from '../transport/remote-address.ts';
 
 // ── options ─────────────────────────────────────────────────────────────────────────────────
 
@@ -200,11 +201,6 @@ class WebServerImpl implements WebServer, WebConnectionServer {
       this.log.info({ ip }, 'web client connected');
     });
   }
-}
-
-function normalizeIp(address: string | undefined): string {
-  if (!address) return 'unknown';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 /** Where a bound address can be reached from this machine: wildcard addresses become loopback. */
