@@ -224,6 +224,13 @@ describe('a headless server on the LAN', () => {
     await waitFor(() => announcements(1).length >= 1 && announcements(3).length >= 2, 'the announcements');
     // Three rooms created at once: gathered into one change, not one per room.
     expect(announcements(2)).toHaveLength(0);
+    // Every record lives 120 s (PROTOCOL.md §19.1), PTR and TXT included: a crashed server
+    // leaves avahi's and Bonjour's caches within two minutes, not RFC 6762's 75.
+    const ours = announcements(3).flatMap(({ packet }) =>
+      (packet.answers ?? []).filter((r) => String(r.name).startsWith('Room count.') || r.type === 'PTR'),
+    );
+    expect(new Set(ours.map((r) => r.type))).toEqual(new Set(['PTR', 'SRV', 'TXT']));
+    expect(ours.every((r) => r.ttl === 120)).toBe(true);
   });
 
   it('two servers with the same name on one machine are both listed, under different instance names', async () => {

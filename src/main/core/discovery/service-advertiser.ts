@@ -10,6 +10,7 @@
  * renames the machine — and its goodbye withdraws the host's address records, which other
  * services on the machine still use. This module does the same job on multicast-dns, the
  * transport bonjour-service itself is built on, one socket per interface (mdns-transport.ts).
+ * @homebridge/ciao was measured against the same tests and not adopted: see README.md here.
  *
  * What it does, following RFC 6762/6763 where it matters:
  * - Probing: before announcing, asks three times (250 ms apart) whether anyone holds the
