@@ -116,6 +116,7 @@ export class Dispatcher {
       fail('rate_limited', `More than ${this.context.config.limits.ratePerSecond} frames per second`);
       return;
     }
+    // (`pong` was consumed above; naming it again lets the type system drop it from the table's keys.)
     if (!isClientFrameType(type) || type === 'pong') {
       fail('unknown_type', `Unknown frame type "${type.slice(0, 64)}"`);
       return;
