@@ -122,10 +122,14 @@ describe('deduplication', () => {
 
 describe('storage full outside send', () => {
   it('answers storage_failed (not internal) when creating a room cannot be stored', async () => {
-    const { port } = await startServer({ maxHistoryBytes: 64 * 1024 });
+    // Rooms may use a reserve beyond the history cap (§14.1); past that reserve the store is full.
+    const { port } = await startServer({
+      maxHistoryBytes: 64 * 1024,
+      limits: { rateBurst: 2000, ratePerSecond: 2000 },
+    });
     const ada = await connectClient(port, 'Ada');
     const codes = new Set<string>();
-    for (let i = 0; i < 400 && !codes.has('storage_failed'); i++) {
+    for (let i = 0; i < 1000 && !codes.has('storage_failed'); i++) {
       try {
         await ada.createRoom(`Room ${i} ${'x'.repeat(50)}`, 't'.repeat(250));
       } catch (error) {

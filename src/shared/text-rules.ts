@@ -67,7 +67,8 @@ export type TextCheck =
  */
 export function checkMessageText(raw: string, maxChars: number): TextCheck {
   // Cheap bound before normalizing: NFC can shrink text at most ~3× (Hangul jamo), never grow it past this.
-  if (raw.length > maxChars * 4) {
+  // Counted in code points like every bound (PROTOCOL.md §2); only a long text needs counting.
+  if (raw.length > maxChars * 4 && codePointLength(raw) > maxChars * 4) {
     return { ok: false, code: 'text_too_long', reason: `Text is longer than ${maxChars} characters` };
   }
   const value = raw.replace(/\r\n?/g, '\n').normalize('NFC');

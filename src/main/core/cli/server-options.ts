@@ -143,8 +143,7 @@ function readConfigFile(path: string): ConfigFile {
   }
   const checked = fileSchema.safeParse(raw);
   if (!checked.success) {
-    const issue = checked.error.issues[0]!;
-    throw new UsageError(`${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new UsageError(`${path}:\n${z.prettifyError(checked.error)}`);
   }
   return checked.data;
 }

@@ -2,13 +2,13 @@
  * One client's TCP connection as the server sees it: the frame decoder, the outgoing queue,
  * the rate limiter and the timestamps the server's sweep uses for its timeouts.
  *
- * Outgoing frames are queued and written once per event-loop tick (see RoomServer.flush), so a
+ * Outgoing frames are queued and written once per event-loop tick (see fanout.ts), so a
  * burst of broadcasts costs one write per socket rather than one per frame.
  */
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '../../../shared/protocol/error-codes.ts';
-import type { RequestId } from '../../../shared/protocol/client-frames.ts';
-import type { RequestResults, RequestType } from '../../../shared/protocol/server-frames.ts';
+import type { RequestId } from '../../../shared/protocol/fields.ts';
+import type { RequestResults, RequestType } from '../../../shared/protocol/registry.ts';
 import { encodeFrame } from '../framing/frame-codec.ts';
 import { FrameDecoder } from '../framing/frame-decoder.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -20,6 +20,8 @@ export interface ConnectedUser {
   id: string;
   name: string;
   nameKey: string;
+  /** False until the user did something that makes it worth keeping once offline (bug 3). */
+  kept: boolean;
 }
 
 export interface ConnectionHooks {

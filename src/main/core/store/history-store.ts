@@ -1,6 +1,7 @@
 /**
  * Durable server state in one SQLite file (node:sqlite, WAL): server identity, users, rooms and
- * every room and direct message with its per-conversation sequence number.
+ * every room and direct message with its per-conversation sequence number. The schema is built by
+ * the numbered migrations in migrations/ (see README.md).
  *
  * Durability: a batch of messages is committed in one transaction before anyone is told about
  * it. In WAL mode a committed transaction is in the operating system's hands, so a `kill -9`
@@ -12,14 +13,19 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ChatMessage } from '../../../shared/protocol/server-frames.ts';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+import { migrate } from './migrations/migration.ts';
 
 export const DATABASE_FILE = 'parley.db';
 
 export interface HistoryStoreOptions {
   /** 'normal' survives a crashed process; 'full' also survives power loss (fsync per batch). */
   synchronous?: 'normal' | 'full';
-  /** Refuse writes that would grow the database beyond this size (SQLITE_FULL → storage_failed). */
+  /**
+   * The history size cap: refuse messages that would grow the database beyond this size. Other
+   * writes (users, rooms, names) may use a reserve beyond it, so a full history does not stop
+   * people from connecting, creating rooms or renaming (docs/PROTOCOL.md §14.1).
+   */
   maxSizeBytes?: number;
 }
 
@@ -28,11 +34,21 @@ export interface StoredUser {
   name: string;
 }
 
+/** A user as authenticated by a hello: `kept` is false until it did something (bug 3's rule). */
+export interface AuthenticatedUser extends StoredUser {
+  kept: boolean;
+}
+
+/** Thrown by appendBatch when the messages would pass the history size cap. */
+export class HistoryFullError extends Error {}
+
 export interface StoredRoom {
   id: string;
   name: string;
   topic: string;
   createdAt: number;
+  /** The user id of its creator (the room's owner). */
+  createdBy: string;
   lastSeq: number;
   lastTs: number;
 }
@@ -55,6 +71,20 @@ function newId(prefix: string): string {
 
 function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
+}
+
+/** Room for users, rooms and names beyond the history cap (at least; or 1/8 of the cap). */
+const HISTORY_RESERVE_BYTES = 64 * 1024;
+
+/** A user who never sent a message and takes part in no DM (`?1` is the user id). */
+const UNUSED_USER =
+  'NOT EXISTS (SELECT 1 FROM messages WHERE sender = ?1) AND NOT EXISTS (SELECT 1 FROM dms WHERE user_a = ?1 OR user_b = ?1)';
+
+/** What a batch adds to the database, estimated generously (UTF-8, row and index overhead). */
+function estimateBytes(messages: readonly ChatMessage[]): number {
+  let bytes = 0;
+  for (const m of messages) bytes += 120 + 3 * (m.text.length + m.fromName.length) + 2 * m.msgId.length;
+  return bytes;
 }
 
 type Row = Record<string, string | number | null | Uint8Array>;
@@ -93,11 +123,21 @@ export class HistoryStore {
     insertRoom: StatementSync;
     roomByKey: StatementSync;
     rooms: StatementSync;
+    keepUser: StatementSync;
+    forgetUser: StatementSync;
+    forgetUsers: StatementSync;
+    pageCount: StatementSync;
+    freePages: StatementSync;
   };
+  /** The history size cap in bytes (0: none), and the page size it is measured in. */
+  private readonly capBytes: number;
+  private readonly pageSize: number;
 
-  private constructor(path: string, db: DatabaseSync) {
+  private constructor(path: string, db: DatabaseSync, capBytes: number) {
     this.path = path;
     this.db = db;
+    this.capBytes = capBytes;
+    this.pageSize = (db.prepare('PRAGMA page_size').get() as Row)['page_size'] as number;
     const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id';
     this.stmt = {
       insertMessage: db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -117,8 +157,16 @@ export class HistoryStore {
          SELECT d.user_a AS peer, u.name AS peer_name, d.last_seq, d.last_ts FROM dms d JOIN users u ON u.id = d.user_a WHERE d.user_b = ?1 AND d.user_a <> ?1
          ORDER BY last_ts DESC, peer`,
       ),
-      insertUser: db.prepare('INSERT INTO users (id, token_hash, name, created_at) VALUES (?, ?, ?, ?)'),
-      userById: db.prepare('SELECT id, name, token_hash FROM users WHERE id = ?'),
+      insertUser: db.prepare('INSERT INTO users (id, token_hash, name, created_at, kept) VALUES (?, ?, ?, ?, 0)'),
+      userById: db.prepare('SELECT id, name, token_hash, kept FROM users WHERE id = ?'),
+      keepUser: db.prepare('UPDATE users SET kept = 1 WHERE id = ? AND kept = 0'),
+      forgetUser: db.prepare(`DELETE FROM users WHERE id = ?1 AND kept = 0 AND ${UNUSED_USER}`),
+      forgetUsers: db.prepare(
+        `DELETE FROM users WHERE kept = 0 AND ${UNUSED_USER.replaceAll('?1', 'users.id')}
+         AND rowid NOT IN (SELECT rowid FROM users WHERE kept = 0 ORDER BY rowid DESC LIMIT ?)`,
+      ),
+      pageCount: db.prepare('PRAGMA page_count'),
+      freePages: db.prepare('PRAGMA freelist_count'),
       renameUser: db.prepare('UPDATE users SET name = ? WHERE id = ?'),
       insertRoom: db.prepare(
         'INSERT INTO rooms (id, name, name_key, topic, created_at, created_by, last_seq, last_ts) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
@@ -126,7 +174,9 @@ export class HistoryStore {
       roomByKey: db.prepare('SELECT id FROM rooms WHERE name_key = ?'),
       // rowid breaks ties in creation order: rooms created within one millisecond keep the order
       // the live server showed (ordering by the random id reshuffled them after a restart).
-      rooms: db.prepare('SELECT id, name, topic, created_at, last_seq, last_ts FROM rooms ORDER BY created_at, rowid'),
+      rooms: db.prepare(
+        'SELECT id, name, topic, created_at, created_by, last_seq, last_ts FROM rooms ORDER BY created_at, rowid',
+      ),
     };
   }
 
@@ -138,22 +188,20 @@ export class HistoryStore {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.exec('PRAGMA foreign_keys = ON');
-    const version = (db.prepare('PRAGMA user_version').get() as Row)['user_version'] as number;
-    if (version > SCHEMA_VERSION) {
+    try {
+      migrate(db, MIGRATIONS, path);
+    } catch (error) {
       db.close();
-      throw new Error(`${path} was written by a newer Parley (schema ${version} > ${SCHEMA_VERSION})`);
+      throw error;
     }
-    if (version < SCHEMA_VERSION) {
-      db.exec('BEGIN');
-      db.exec(SCHEMA_SQL);
-      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-      db.exec('COMMIT');
-    }
-    if (options.maxSizeBytes !== undefined) {
+    const cap = options.maxSizeBytes ?? 0;
+    if (cap > 0) {
+      // Hard stop for everything, some way past the messages' cap (see maxSizeBytes).
       const pageSize = (db.prepare('PRAGMA page_size').get() as Row)['page_size'] as number;
-      db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / pageSize))}`);
+      const hardBytes = cap + Math.max(HISTORY_RESERVE_BYTES, cap / 8);
+      db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(hardBytes / pageSize))}`);
     }
-    return new HistoryStore(path, db);
+    return new HistoryStore(path, db, cap);
   }
 
   close(): void {
@@ -187,13 +235,35 @@ export class HistoryStore {
   }
 
   /** The user if `token` is the one issued to `userId`; compared in constant time. */
-  authenticate(userId: string, token: string): StoredUser | undefined {
+  authenticate(userId: string, token: string): AuthenticatedUser | undefined {
     const row = this.stmt.userById.get(userId) as Row | undefined;
     if (!row) return undefined;
     const expected = row['token_hash'] as Uint8Array;
     const actual = hashToken(token);
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
-    return { id: row['id'] as string, name: row['name'] as string };
+    return { id: row['id'] as string, name: row['name'] as string, kept: row['kept'] === 1 };
+  }
+
+  /** Marks a user as one to keep: it joined or created a room, renamed itself or resumed. */
+  keepUser(id: string): void {
+    this.stmt.keepUser.run(id);
+  }
+
+  /** Deletes a user who never did anything (not kept, sent nothing, no DM); true if it was deleted. */
+  forgetIfUnused(id: string): boolean {
+    return Number(this.stmt.forgetUser.run(id).changes) > 0;
+  }
+
+  /** Ids of the users not (yet) kept, oldest first. */
+  unconfirmedUsers(): string[] {
+    return (this.db.prepare('SELECT id FROM users WHERE kept = 0 ORDER BY rowid').all() as Row[]).map(
+      (r) => r['id'] as string,
+    );
+  }
+
+  /** Deletes such users but the `keep` newest: at startup, nobody is online. */
+  forgetUnusedUsers(keep: number): number {
+    return Number(this.stmt.forgetUsers.run(keep).changes);
   }
 
   getUser(id: string): StoredUser | undefined {
@@ -213,6 +283,7 @@ export class HistoryStore {
       name: r['name'] as string,
       topic: r['topic'] as string,
       createdAt: r['created_at'] as number,
+      createdBy: r['created_by'] as string,
       lastSeq: r['last_seq'] as number,
       lastTs: r['last_ts'] as number,
     }));
@@ -229,7 +300,7 @@ export class HistoryStore {
     if (this.stmt.roomByKey.get(nameKey)) return undefined;
     const id = newId('r_');
     this.stmt.insertRoom.run(id, name, nameKey, topic, now, createdBy, now);
-    return { id, name, topic, createdAt: now, lastSeq: 0, lastTs: now };
+    return { id, name, topic, createdAt: now, createdBy, lastSeq: 0, lastTs: now };
   }
 
   // ── messages ───────────────────────────────────────────────────────────────────────────────
@@ -253,6 +324,9 @@ export class HistoryStore {
    */
   appendBatch(messages: readonly ChatMessage[]): void {
     const { insertMessage, bumpRoom, upsertDm } = this.stmt;
+    if (this.capBytes > 0 && this.usedBytes() + estimateBytes(messages) > this.capBytes) {
+      throw new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`);
+    }
     this.db.exec('BEGIN');
     try {
       // Last seq/ts per conversation, written once per batch rather than once per message.
@@ -274,6 +348,13 @@ export class HistoryStore {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /** Bytes of the database in use (pages not on the free list). */
+  private usedBytes(): number {
+    const pages = (this.stmt.pageCount.get() as Row)['page_count'] as number;
+    const free = (this.stmt.freePages.get() as Row)['freelist_count'] as number;
+    return (pages - free) * this.pageSize;
   }
 
   /** The newest `limit` messages, oldest first, and whether older ones exist. */

@@ -1,0 +1,140 @@
+/**
+ * The tick batch. Messages accepted during one event-loop tick are queued here; at the end of the
+ * tick they are committed in ONE SQLite transaction, then each is encoded ONCE and the same buffer
+ * is queued to every recipient, then every connection with queued frames gets ONE socket write.
+ * Nothing is acknowledged or delivered before it is committed.
+ */
+import type { RequestId } from '../../../shared/protocol/fields.ts';
+import type { ChatMessage } from '../../../shared/protocol/server-frames.ts';
+import { encodeFrame } from '../framing/frame-codec.ts';
+import type { HistoryStore } from '../store/history-store.ts';
+import type { Connection } from './connection.ts';
+import type { LiveRoom } from './context.ts';
+import type { Logger } from './logger.ts';
+import type { Presence } from './presence.ts';
+
+/** A message accepted in this tick, waiting for the batch commit. */
+export interface PendingSend {
+  message: ChatMessage;
+  sender: Connection;
+  re: RequestId;
+  /** Resends of the same msgId that arrived before the commit: answered with the same message. */
+  duplicates: { connection: Connection; re: RequestId }[];
+}
+
+export class Fanout {
+  private batch: PendingSend[] = [];
+  private readonly batchByKey = new Map<string, PendingSend>();
+  private dirty: Connection[] = [];
+  private flushScheduled = false;
+  /** Called once per committed or failed batch (a failure rolls the sequence numbers back). */
+  onCommitted: (stored: boolean) => void = () => {};
+
+  private readonly store: HistoryStore;
+  private readonly log: Logger;
+  private readonly rooms: Map<string, LiveRoom>;
+  private readonly presence: Presence;
+
+  constructor(store: HistoryStore, log: Logger, rooms: Map<string, LiveRoom>, presence: Presence) {
+    this.store = store;
+    this.log = log;
+    this.rooms = rooms;
+    this.presence = presence;
+  }
+
+  /** True while messages wait for the commit. */
+  get pending(): boolean {
+    return this.batch.length > 0;
+  }
+
+  /** The message queued in this tick under a dedup key, if any. */
+  queued(key: string): PendingSend | undefined {
+    return this.batchByKey.get(key);
+  }
+
+  /** Queues a numbered message for the commit at the end of this tick. */
+  add(key: string, entry: PendingSend): void {
+    this.batch.push(entry);
+    this.batchByKey.set(key, entry);
+    this.scheduleFlush();
+  }
+
+  /** A connection queued its first frame in this tick (Connection's onDirty hook). */
+  markDirty(connection: Connection): void {
+    this.dirty.push(connection);
+    this.scheduleFlush();
+  }
+
+  /** Encodes once and queues to every member of a room except `except`. */
+  toRoom(room: LiveRoom, frame: object, except?: Connection): void {
+    if (room.members.size === 0) return;
+    const encoded = encodeFrame(frame);
+    for (const member of room.members) if (member !== except) member.enqueue(encoded);
+  }
+
+  /** Encodes once and queues to each of `connections` (except `except`). */
+  toEach(connections: Iterable<Connection>, frame: object, except?: Connection): void {
+    let encoded: Buffer | undefined;
+    for (const connection of connections) {
+      if (connection === except) continue;
+      encoded ??= encodeFrame(frame);
+      connection.enqueue(encoded);
+    }
+  }
+
+  /** Commits the pending batch, then writes every connection's queued frames. */
+  readonly flushTick = (): void => {
+    this.commit();
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const connection of dirty) connection.flush();
+    this.flushScheduled = false;
+    if (this.dirty.length > 0 || this.batch.length > 0) this.scheduleFlush();
+  };
+
+  /**
+   * Stores the batch in one transaction; only then acknowledges and delivers its messages. Also
+   * called before anything that must be ordered after them (a leave, a rename, a disconnect).
+   */
+  commit(): void {
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    // Swapped out first: delivering can close a slow consumer, whose detach commits again.
+    this.batch = [];
+    this.batchByKey.clear();
+    try {
+      this.store.appendBatch(batch.map((entry) => entry.message));
+    } catch (error) {
+      this.log.error({ err: error, messages: batch.length }, 'storing messages failed');
+      this.onCommitted(false);
+      const reason = 'The message could not be stored, so it was not sent';
+      for (const entry of batch) {
+        entry.sender.replyError('storage_failed', reason, entry.re);
+        for (const d of entry.duplicates) d.connection.replyError('storage_failed', reason, d.re);
+      }
+      return;
+    }
+    this.onCommitted(true);
+    for (const entry of batch) {
+      const message = entry.message;
+      const event = encodeFrame({ type: 'message', message });
+      if (message.room !== undefined) {
+        const room = this.rooms.get(message.room)!;
+        room.lastSeq = message.seq;
+        room.lastTs = message.ts;
+        for (const member of room.members) if (member !== entry.sender) member.enqueue(event);
+      } else {
+        const recipient = this.presence.connectionOf(message.to!);
+        if (recipient && recipient !== entry.sender) recipient.enqueue(event);
+      }
+      if (!entry.sender.closing) entry.sender.reply<'send'>(entry.re, { message, duplicate: false });
+      for (const d of entry.duplicates) d.connection.reply<'send'>(d.re, { message, duplicate: true });
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushTick);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * `send`: numbering a message in its conversation and queueing it in the tick batch (fanout.ts
+ * commits and delivers it). Resends of a msgId are answered with the first outcome.
+ */
+import type { ChatMessage } from '../../../../shared/protocol/server-frames.ts';
+import { checkMessageText } from '../../../../shared/text-rules.ts';
+import type { ServerContext } from '../context.ts';
+import type { FeatureRequests } from '../dispatcher.ts';
+import { resolveConversation } from './conversation.ts';
+
+export function messagesFeature(context: ServerContext) {
+  const { store, fanout, config } = context;
+  /** Last sequence number handed out per conversation (rooms and DMs), loaded lazily. */
+  const convSeq = new Map<string, number>();
+  for (const room of context.rooms.values()) convSeq.set(room.id, room.lastSeq);
+  /** convSeq values before the current batch, restored if its commit fails. */
+  let seqBeforeBatch = new Map<string, number>();
+  fanout.onCommitted = (stored) => {
+    if (!stored) for (const [conv, seq] of seqBeforeBatch) convSeq.set(conv, seq);
+    seqBeforeBatch = new Map();
+  };
+
+  function nextSeq(conv: string): number {
+    let last = convSeq.get(conv);
+    if (last === undefined) last = store.lastSeq(conv);
+    if (!seqBeforeBatch.has(conv)) seqBeforeBatch.set(conv, last);
+    convSeq.set(conv, last + 1);
+    return last + 1;
+  }
+
+  const requests = {
+    send: {
+      access: 'user',
+      batched: true,
+      handler({ connection, user, frame, reply, fail }) {
+        // A resend of a stored msgId is answered with the stored message before any other check,
+        // so that a client resending after a reconnect always learns the outcome of its first attempt.
+        const dedupKey = `${user.id}\n${frame.msgId}`;
+        const pending = fanout.queued(dedupKey);
+        if (pending) {
+          pending.duplicates.push({ connection, re: frame.id });
+          return;
+        }
+        const stored = store.findByMsgId(user.id, frame.msgId);
+        if (stored) {
+          reply({ message: stored, duplicate: true });
+          return;
+        }
+        const conv = resolveConversation(context, connection, user, frame, fail);
+        if (!conv) return;
+        const text = checkMessageText(frame.text, config.limits.maxTextChars);
+        if (!text.ok) {
+          fail(text.code, text.reason);
+          return;
+        }
+        const message: ChatMessage = {
+          seq: nextSeq(conv.key),
+          ts: Date.now(),
+          from: user.id,
+          fromName: user.name,
+          text: text.value,
+          msgId: frame.msgId,
+        };
+        if (conv.room) message.room = conv.room.id;
+        else message.to = conv.peer!.id;
+        fanout.add(dedupKey, { message, sender: connection, re: frame.id, duplicates: [] });
+      },
+    },
+  } satisfies FeatureRequests;
+  return {
+    requests,
+    /** A room created now starts at seq 0 (no lookup needed). */
+    roomCreated(roomId: string) {
+      convSeq.set(roomId, 0);
+    },
+  };
+}
