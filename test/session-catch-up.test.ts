@@ -80,11 +80,12 @@ describe('bug 1: messages missed while away arrive after a reconnect', () => {
     // Live messages still flow in every room afterwards.
     for (const room of rooms) await bob.sendMessage({ room: room.id }, `live in ${room.name}`);
     await t.waitFor('message', (m) => m.message.text === 'live in r3');
-    expect(t.all('message').filter((m) => m.message.text.startsWith('live')).map((m) => m.message.text)).toEqual([
-      'live in r1',
-      'live in r2',
-      'live in r3',
-    ]);
+    expect(
+      t
+        .all('message')
+        .filter((m) => m.message.text.startsWith('live'))
+        .map((m) => m.message.text),
+    ).toEqual(['live in r1', 'live in r2', 'live in r3']);
   });
 });
 

@@ -8,7 +8,7 @@
  * Calls reject with ApiError: a protocol error code (name_taken, room_not_found, …) or one of the
  * session's own: name_required, name_invalid, not_connected, not_allowed, not_supported.
  */
-import type { ServerLimits, UserRef, WelcomeFrame } from '../../../shared/protocol/server-frames.ts';
+import type { ServerLimits, UserRef } from '../../../shared/protocol/server-frames.ts';
 import {
   serverKeyOf,
   type ApiArgs,
@@ -28,7 +28,13 @@ import {
 } from '../../../shared/api/contract.ts';
 import { ApiError } from '../../../shared/api/proxy.ts';
 import { checkDisplayName, checkRoomName } from '../../../shared/text-rules.ts';
-import { ParleyClient, ParleyError, type ConnectionStatus, type ParleyClientOptions } from '../client/parley-client.ts';
+import {
+  ParleyClient,
+  ParleyError,
+  type ConnectionStatus,
+  type ParleyClientOptions,
+  type Welcome,
+} from '../client/parley-client.ts';
 import { firstReachable } from '../discovery/first-reachable.ts';
 import { silentLogger, type Logger } from '../server/logger.ts';
 import {
@@ -113,6 +119,8 @@ interface LiveServer {
   settleFirstAttempt: () => void;
   /** Set when the session closed this client: its later events are ignored. */
   dropped: boolean;
+  /** A name_taken notice was emitted since the last time we got in. */
+  noticed: boolean;
 }
 
 function describe(error: unknown): string {
@@ -208,7 +216,10 @@ export class SessionManager implements ParleyApiCalls {
     this.persist();
     this.emit('settingsChanged', { displayName: name });
     // Servers not connected right now get the name after their next welcome (see onWelcome).
-    for (const entry of this.live.values()) entry.wantedName = name;
+    for (const entry of this.live.values()) {
+      entry.wantedName = name;
+      if (!entry.client.connected) entry.client.preferName(name);
+    }
     const connected = [...this.live.values()].filter((entry) => entry.client.connected);
     const servers = await Promise.all(
       connected.map(async (entry): Promise<ApiResults['setDisplayName']['servers'][number]> => {
@@ -290,8 +301,8 @@ export class SessionManager implements ParleyApiCalls {
     return this.request(key, async (client) => (await client.createRoom(room.name, room.topic)).room);
   }
 
-  async joinRoom(...[key, room]: ApiArgs<'joinRoom'>): Promise<ApiResults['joinRoom']> {
-    return this.request(key, (client) => client.joinRoom(room));
+  async joinRoom(...[key, room, since]: ApiArgs<'joinRoom'>): Promise<ApiResults['joinRoom']> {
+    return this.request(key, (client) => client.joinRoom(room, since === undefined ? {} : { since: since.since }));
   }
 
   async leaveRoom(...[key, room]: ApiArgs<'leaveRoom'>): Promise<void> {
@@ -570,6 +581,7 @@ export class SessionManager implements ParleyApiCalls {
       firstAttempt,
       settleFirstAttempt,
       dropped: false,
+      noticed: false,
     };
     this.live.set(key, entry);
     this.wire(entry);
@@ -592,8 +604,17 @@ export class SessionManager implements ParleyApiCalls {
     });
     client.on('server_error', (frame) => {
       // Only an error that ends the connection explains the status change that follows.
-      if (live() && (frame.fatal || !client.connected))
-        entry.serverError = { code: frame.code, message: frame.message };
+      if (!live() || !(frame.fatal || !client.connected)) return;
+      entry.serverError = { code: frame.code, message: frame.message };
+      // A returning user refused because the name is taken: the client keeps trying; say why once.
+      if (frame.code === 'name_taken' && !entry.noticed && this.saved(key)?.credentials) {
+        entry.noticed = true;
+        this.emit('notice', {
+          server: key,
+          code: 'name_taken',
+          message: `Someone else is using your name on this server; Parley keeps trying. ${frame.message}`,
+        });
+      }
     });
     client.on('message', (message) => live() && this.emit('message', { server: key, message }));
     client.on('member_joined', (e) => live() && this.emit('memberJoined', { server: key, room: e.room, user: e.user }));
@@ -616,12 +637,14 @@ export class SessionManager implements ParleyApiCalls {
         entry.retryAt = null;
         break;
       case 'connected':
-        // The welcome event follows at once and reports the whole view.
+        // Welcomed and caught up: every missed message was emitted before this.
         entry.status = 'connected';
         entry.retryAt = null;
         entry.error = null;
         entry.serverError = undefined;
-        return;
+        entry.noticed = false;
+        entry.settleFirstAttempt();
+        break;
       case 'reconnecting':
         entry.status = 'reconnecting';
         entry.retryAt = Date.now() + status.retryInMs;
@@ -643,8 +666,8 @@ export class SessionManager implements ParleyApiCalls {
     this.emitServer(entry);
   }
 
-  private onWelcome(entry: LiveServer, welcome: WelcomeFrame): void {
-    entry.status = 'connected';
+  private onWelcome(entry: LiveServer, welcome: Welcome): void {
+    // Still 'connecting'/'reconnecting' until the client has caught up (its status 'connected').
     entry.self = { ...welcome.user };
     entry.limits = { ...welcome.limits };
     this.remember(
@@ -653,8 +676,18 @@ export class SessionManager implements ParleyApiCalls {
       { serverId: welcome.server.id, name: welcome.server.name, lastConnected: Date.now() },
       false,
     );
-    this.emitServer(entry);
+    // The view is reported with status 'connected', once caught up (see onStatus).
     this.reportNearby();
+    if (welcome.requestedName !== undefined && welcome.requestedName !== welcome.user.name) {
+      // Someone else holds the name now: we got in under a variant. Renaming back would only be
+      // refused again; the user decides (the notice says why the name changed).
+      this.emit('notice', {
+        server: entry.key,
+        code: 'name_taken',
+        message: `Someone else is using "${welcome.requestedName}" here, so you are "${welcome.user.name}" for now. Rename to choose another name.`,
+      });
+      return;
+    }
     // The name changed while this server was unreachable: the client said hello with the old one.
     if (welcome.user.name !== entry.wantedName) {
       this.applyName(entry, entry.wantedName).catch((error: unknown) => {
