@@ -74,6 +74,11 @@ export class LiveServer {
   private unsentReportScheduled = false;
   /** A name_taken notice was emitted since the last time we got in. */
   private noticed = false;
+  /**
+   * We got in under a variant of the name ("Ada (2)"): keep it (no automatic rename back, which
+   * would take the name from whoever holds it now or be refused) until the user renames.
+   */
+  private keepServerName = false;
   /** Settles once the first attempt is over (caught up, refusal, retry scheduled, or timeout). */
   readonly firstAttempt: Promise<void>;
   private settleFirstAttempt!: () => void;
@@ -146,6 +151,7 @@ export class LiveServer {
   /** The user chose a new display name: now if connected, else at the next hello. */
   async setName(name: string): Promise<void> {
     this.wantedName = name;
+    this.keepServerName = false;
     if (!this.client.connected) {
       this.client.preferName(name);
       return;
@@ -231,6 +237,7 @@ export class LiveServer {
     if (welcome.requestedName !== undefined && welcome.requestedName !== welcome.user.name) {
       // Someone else holds the name now: we got in under a variant. Renaming back would only be
       // refused again; the user decides (the notice says why the name changed).
+      this.keepServerName = true;
       this.hooks.emit('notice', {
         server: this.key,
         code: 'name_taken',
@@ -239,7 +246,7 @@ export class LiveServer {
       return;
     }
     // The name changed while this server was unreachable: the client said hello with the old one.
-    if (welcome.user.name !== this.wantedName) {
+    if (welcome.user.name !== this.wantedName && !this.keepServerName) {
       this.applyName(this.wantedName).catch((error: unknown) => {
         this.hooks.log.info({ server: this.key, err: describeError(error) }, 'the server refused the new display name');
       });
