@@ -173,24 +173,27 @@ describe('bug 6: the welcome limits reach the server view', () => {
 });
 
 describe('joinRoom with since', () => {
-  it('emits every message after `since` as a message event, in order, exactly once', async () => {
-    const { port } = await startServer();
+  it('emits every message after `since` as a message event, in order, exactly once (paging)', async () => {
+    const { port } = await startServer({ limits: { ratePerSecond: 10_000, rateBurst: 10_000 } });
     const bob = await connectClient(port, 'Bob');
     const { room } = await bob.createRoom('Lobby');
     await bob.joinRoom(room.id);
-    for (let i = 1; i <= 6; i++) await bob.sendMessage({ room: room.id }, `m${i}`);
+    // More than one history page (200) after `since`.
+    const total = 260;
+    await Promise.all(Array.from({ length: total }, (_, i) => bob.sendMessage({ room: room.id }, `m${i + 1}`)));
 
     const t = await namedSession('Ada', { hop: { delayMs: 1 } });
     const k = key(port);
     await t.session.connectServer({ host: '127.0.0.1', port });
     const joined = await t.session.joinRoom(k, room.id, { since: 2 });
     expect(joined.room.id).toBe(room.id);
-    await t.waitFor('message', (m) => m.message.text === 'm6');
-    await bob.sendMessage({ room: room.id }, 'm7');
-    await t.waitFor('message', (m) => m.message.text === 'm7');
+    await t.waitFor('message', (m) => m.message.text === `m${total}`);
+    await bob.sendMessage({ room: room.id }, 'live');
+    await t.waitFor('message', (m) => m.message.text === 'live');
     // Re-opening with an older since emits nothing already emitted.
     await t.session.joinRoom(k, room.id, { since: 0 });
     await sleep(200);
-    expect(t.all('message').map((m) => m.message.text)).toEqual(['m3', 'm4', 'm5', 'm6', 'm7']);
+    const expected = [...Array.from({ length: total - 2 }, (_, i) => `m${i + 3}`), 'live'];
+    expect(t.all('message').map((m) => m.message.text)).toEqual(expected);
   });
 });
