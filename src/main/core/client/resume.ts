@@ -105,7 +105,8 @@ export class CatchUp {
     const tracked = this.joinedRooms.has(room);
     this.joinedRooms.add(room);
     if (since !== undefined) {
-      if (!this.lastSeen.has(key)) this.lastSeen.set(key, since);
+      // A since beyond the room's newest message (another server's numbering) would hide live ones.
+      if (!this.lastSeen.has(key)) this.lastSeen.set(key, Math.min(since, reply.room.lastSeq));
     } else if (!tracked) {
       this.markSeen(key, reply.room.lastSeq);
       return undefined;
