@@ -9,18 +9,13 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiEventName, ApiEvents } from '../src/shared/api/contract.ts';
-import { serverKeyOf } from '../src/shared/api/contract.ts';
-import { ApiError } from '../src/shared/api/proxy.ts';
 import { HostedServer } from '../src/main/core/host/hosted-server.ts';
 import {
   InMemoryProfileStore,
   MAX_REMEMBERED_SERVERS,
   parseProfile,
   PROFILE_SCHEMA,
-  type ProfileStore,
 } from '../src/main/core/session/profile.ts';
-import { SessionManager, type HostController } from '../src/main/core/session/session-manager.ts';
 import {
   cleanupAll,
   connectClient,
@@ -33,97 +28,9 @@ import {
   DESKTOP_APP_INFO,
   HOSTED_WORKER_URL,
 } from './support/harness.ts';
+import { expectApiError, key, namedSession, newSession } from './support/session-recorder.ts';
 
 afterEach(cleanupAll);
-
-type Recorded = { [E in ApiEventName]: { event: E; payload: ApiEvents[E] } }[ApiEventName];
-
-/** A session with its recorded events. */
-class TestSession {
-  readonly session: SessionManager;
-  readonly events: Recorded[] = [];
-  private waiters: (() => void)[] = [];
-
-  constructor(session: SessionManager) {
-    this.session = session;
-    session.onEvent((event, payload) => {
-      this.events.push({ event, payload } as Recorded);
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const wake of waiters) wake();
-    });
-  }
-
-  /** Payloads of `event` so far. */
-  all<E extends ApiEventName>(event: E): ApiEvents[E][] {
-    return this.events.filter((e) => e.event === event).map((e) => e.payload as ApiEvents[E]);
-  }
-
-  /** The first `event` (recorded before or after the call) whose payload matches. */
-  async waitFor<E extends ApiEventName>(
-    event: E,
-    predicate: (payload: ApiEvents[E]) => boolean = () => true,
-    timeoutMs = 5000,
-  ): Promise<ApiEvents[E]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.all(event).find(predicate);
-      if (found) return found;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const seen = JSON.stringify(this.all(event)).slice(0, 2000);
-        throw new Error(`timed out waiting for ${event}; got ${seen}`);
-      }
-      await new Promise<void>((wake) => {
-        const timer = setTimeout(wake, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          wake();
-        });
-      });
-    }
-  }
-}
-
-function newSession(
-  options: {
-    profile?: ProfileStore;
-    host?: HostController;
-    allowedServer?: { host: string; port: number };
-  } = {},
-): TestSession {
-  const session = new SessionManager({
-    app: DESKTOP_APP_INFO,
-    profile: options.profile ?? new InMemoryProfileStore(),
-    ...(options.host ? { host: options.host } : {}),
-    ...(options.allowedServer ? { allowedServer: options.allowedServer } : {}),
-    clientName: 'parley-test',
-    clientOptions: { minBackoffMs: 20, maxBackoffMs: 200 },
-  });
-  onCleanup(() => session.close());
-  return new TestSession(session);
-}
-
-async function namedSession(name: string, options: Parameters<typeof newSession>[0] = {}): Promise<TestSession> {
-  const t = newSession(options);
-  await t.session.setDisplayName(name);
-  return t;
-}
-
-/** Rejects with an ApiError of this code. */
-async function expectApiError(promise: Promise<unknown>, code: string): Promise<ApiError> {
-  const error = await promise.then(
-    () => {
-      throw new Error(`expected ApiError ${code}, but the call succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  expect((error as ApiError).code).toBe(code);
-  return error as ApiError;
-}
-
-const key = (port: number) => serverKeyOf('127.0.0.1', port);
 
 describe('settings', () => {
   it('requires a display name on first run and validates it', async () => {

@@ -10,22 +10,17 @@
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import {
-  API_ARGS,
   API_CALL_NAMES,
   IPC_EVENT_CHANNEL,
   ipcChannel,
-  type ApiArgs,
   type ApiCallName,
   type ApiEventName,
   type ApiEvents,
-  type ApiResults,
   type ParleyApiCalls,
 } from '../../shared/api/contract.ts';
-import { toErrorShape, type ApiResponse } from '../../shared/api/proxy.ts';
+import { dispatchCall } from '../../shared/api/dispatch.ts';
+import type { ApiResponse } from '../../shared/api/proxy.ts';
 import { openExternalUrl } from '../external-links.ts';
-
-/** One handler per call; a call without a handler does not compile. */
-export type ApiHandlers = { [C in ApiCallName]: (...args: ApiArgs<C>) => Promise<ApiResults[C]> };
 
 /** What the IPC layer needs from the session manager. */
 export interface ApiSession extends ParleyApiCalls {
@@ -52,73 +47,31 @@ export function isTrustedSender(event: IpcMainInvokeEvent, host: ApiHost): boole
   return host.isAppDocument(frame.url);
 }
 
-/** The handler table: the session for everything, except links, which only main can open. */
-function createHandlers(session: ParleyApiCalls): ApiHandlers {
-  return {
-    getAppInfo: () => session.getAppInfo(),
-    getSettings: () => session.getSettings(),
-    setDisplayName: (name) => session.setDisplayName(name),
-    listServers: () => session.listServers(),
-    connectServer: (address) => session.connectServer(address),
-    disconnectServer: (key) => session.disconnectServer(key),
-    forgetServer: (key) => session.forgetServer(key),
-    getHostStatus: () => session.getHostStatus(),
-    startHosting: (options) => session.startHosting(options),
-    stopHosting: () => session.stopHosting(),
-    listRooms: (key) => session.listRooms(key),
-    createRoom: (key, room) => session.createRoom(key, room),
-    joinRoom: (key, room) => session.joinRoom(key, room),
-    leaveRoom: (key, room) => session.leaveRoom(key, room),
-    loadOlder: (key, target, before) => session.loadOlder(key, target, before),
-    loadLatest: (key, target) => session.loadLatest(key, target),
-    listDms: (key) => session.listDms(key),
-    sendMessage: (key, target, text, clientId) => session.sendMessage(key, target, text, clientId),
-    openLink: (url) => openExternalUrl(url),
-    listNearby: () => session.listNearby(),
-    connectNearby: (id) => session.connectNearby(id),
-    listInterfaces: () => session.listInterfaces(),
-    setInterfaceEnabled: (name, enabled) => session.setInterfaceEnabled(name, enabled),
-    runDiagnostics: () => session.runDiagnostics(),
-  };
-}
+/** Main opens links itself (in the system browser); every other call goes to the session. */
+const mainCalls: Pick<ParleyApiCalls, 'openLink'> = { openLink: (url) => openExternalUrl(url) };
 
-const MAX_ISSUES_IN_MESSAGE = 3;
-
-function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  const parts = issues
-    .slice(0, MAX_ISSUES_IN_MESSAGE)
-    .map(
-      (issue) =>
-        `${issue.path.length > 0 ? `argument ${issue.path.map(String).join('.')}` : 'arguments'}: ${issue.message}`,
-    );
-  return parts.join('; ').slice(0, 500);
-}
-
-/** Checks sender and arguments, runs the handler, and wraps the outcome in the envelope. */
-async function dispatch(
-  name: ApiCallName,
-  handlers: ApiHandlers,
+/** Checks the sender, then validates, calls and wraps the outcome (shared/api/dispatch.ts). */
+function handle(
+  session: ParleyApiCalls,
   host: ApiHost,
+  name: ApiCallName,
   event: IpcMainInvokeEvent,
   rawArgs: unknown[],
-): Promise<ApiResponse> {
+) {
   if (!isTrustedSender(event, host)) {
     console.warn(`[parley] refused ${name} from ${event.senderFrame?.url ?? 'a detached frame'}`);
-    return { ok: false, error: { code: 'forbidden_sender', message: 'This frame may not use the Parley API.' } };
+    const refused: ApiResponse = {
+      ok: false,
+      error: { code: 'forbidden_sender', message: 'This frame may not use the Parley API.' },
+    };
+    return Promise.resolve(refused);
   }
-  const parsed = API_ARGS[name].safeParse(rawArgs);
-  if (!parsed.success) {
-    return { ok: false, error: { code: 'bad_arguments', message: `${name}: ${describeIssues(parsed.error.issues)}` } };
-  }
-  try {
-    const handler = handlers[name] as (...args: unknown[]) => Promise<unknown>;
-    const value = await handler(...(parsed.data as unknown[]));
-    return { ok: true, value };
-  } catch (error) {
-    const shape = toErrorShape(error);
-    if (shape.code === 'internal') console.error(`[parley] ${name} failed`, error);
-    return { ok: false, error: shape };
-  }
+  const options = {
+    onInternalError: (call: string, error: unknown) => console.error(`[parley] ${call} failed`, error),
+  };
+  return name === 'openLink'
+    ? dispatchCall(mainCalls, name, rawArgs, options)
+    : dispatchCall(session, name, rawArgs, options);
 }
 
 /**
@@ -127,9 +80,8 @@ async function dispatch(
  * returned an unsubscribe function).
  */
 export function registerApi(session: ApiSession, host: ApiHost): () => void {
-  const handlers = createHandlers(session);
   for (const name of API_CALL_NAMES) {
-    ipcMain.handle(ipcChannel(name), (event, ...rawArgs: unknown[]) => dispatch(name, handlers, host, event, rawArgs));
+    ipcMain.handle(ipcChannel(name), (event, ...rawArgs: unknown[]) => handle(session, host, name, event, rawArgs));
   }
 
   const stopEvents = session.onEvent((event, payload) => {

@@ -6,6 +6,7 @@
  * the server closes; `disabled_interfaces` changes where it announces.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../describe-error.ts';
 import { advertiseRoomServer, type RoomServerAdvertisement } from '../discovery/advertise-room-server.ts';
 import { RoomServer } from '../server/room-server.ts';
 import type { Logger } from '../server/logger.ts';
@@ -46,10 +47,6 @@ function forwardingLogger(): Logger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, 4096);
-}
-
 async function startServer(data: HostedServerWorkerData, logger: Logger): Promise<RoomServer> {
   const config = (listenPort: number) =>
     resolveServerConfig({ name: data.name, host: data.host, port: listenPort, dataDir: data.dataDir });
@@ -75,7 +72,7 @@ async function main(): Promise<void> {
     server = await startServer(data, logger);
   } catch (error) {
     // Nothing keeps this thread alive now: it ends after the message is delivered.
-    post({ type: 'failed', message: describe(error) });
+    post({ type: 'failed', message: describeError(error) });
     return;
   }
   logger.info({ port: server.address.port, serverName: data.name, serverId: server.id }, 'hosting');
@@ -88,7 +85,7 @@ async function main(): Promise<void> {
     else
       advertisement.ready.then(
         ({ instanceName, interfaces }) => logger.info({ instance: instanceName, interfaces }, 'mdns: announced'),
-        (error: unknown) => logger.warn({ err: describe(error) }, 'mdns: could not announce'),
+        (error: unknown) => logger.warn({ err: describeError(error) }, 'mdns: could not announce'),
       );
   }
 
@@ -111,7 +108,7 @@ async function main(): Promise<void> {
           port.close(); // the last handle: the thread exits
         },
         (error: unknown) => {
-          logger.error({ err: describe(error) }, 'error while stopping');
+          logger.error({ err: describeError(error) }, 'error while stopping');
           post({ type: 'stopped' });
           port.close();
         },

@@ -15,16 +15,9 @@
  * uses them, so that this file needs nothing from web-server.ts (which imports it).
  */
 import type { RawData, WebSocket } from 'ws';
-import { z } from 'zod';
-import {
-  API_ARGS,
-  type ApiCallName,
-  type ApiEventName,
-  type AppInfo,
-  type ParleyApiCalls,
-  serverKeyOf,
-} from '../../../shared/api/contract.ts';
-import { toErrorShape, type ApiResponse } from '../../../shared/api/proxy.ts';
+import { type ApiEventName, type AppInfo, type ParleyApiCalls, serverKeyOf } from '../../../shared/api/contract.ts';
+import { describeInvalid, dispatchCall, isApiCallName } from '../../../shared/api/dispatch.ts';
+import type { ApiResponse } from '../../../shared/api/proxy.ts';
 import { BROWSER_MESSAGE, CALL_ID, type ServerMessage } from '../../../shared/api/web-wire.ts';
 import type { Logger } from '../server/logger.ts';
 import { TokenBucket } from '../server/token-bucket.ts';
@@ -83,17 +76,6 @@ export interface WebConnectionServer {
   readonly createSession: (options: WebSessionOptions) => WebSession;
   /** Stops counting a connection that ended. */
   forget(connection: WebConnection): void;
-}
-
-function isCallName(name: string): name is ApiCallName {
-  return Object.hasOwn(API_ARGS, name);
-}
-
-function issueText(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const path = issue.path.map(String).join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
 }
 
 /**
@@ -194,7 +176,7 @@ export class WebConnection {
     }
     this.strikes = 0;
     if (!parsed.success) {
-      this.refuse(id, 'bad_message', issueText(parsed.error));
+      this.refuse(id, 'bad_message', describeInvalid(parsed.error));
       return;
     }
     const message = parsed.data;
@@ -258,13 +240,8 @@ export class WebConnection {
       this.refuse(id, 'not_initialized', 'Send init before any call');
       return;
     }
-    if (!isCallName(name)) {
+    if (!isApiCallName(name)) {
       this.refuse(id, 'unknown_call', `Unknown call: ${name.slice(0, 64)}`);
-      return;
-    }
-    const checked = API_ARGS[name].safeParse(args);
-    if (!checked.success) {
-      this.refuse(id, 'bad_arguments', `${name}: ${issueText(checked.error)}`);
       return;
     }
     if (this.inFlight >= this.server.limits.maxCallsInFlight) {
@@ -274,11 +251,9 @@ export class WebConnection {
     this.inFlight += 1;
     let response: ApiResponse;
     try {
-      const method = session[name] as (...a: unknown[]) => Promise<unknown>;
-      response = { ok: true, value: await method.apply(session, checked.data as unknown[]) };
-    } catch (error) {
-      response = { ok: false, error: toErrorShape(error) };
-      if (response.error.code === 'internal') this.server.log.warn({ call: name, err: error }, 'web: call failed');
+      response = await dispatchCall(session, name, args, {
+        onInternalError: (call, err) => this.server.log.warn({ call, err }, 'web: call failed'),
+      });
     } finally {
       this.inFlight -= 1;
     }

@@ -1,0 +1,17 @@
+/** Rooms on a server: list, create, join (with catch-up after `since`), leave. */
+import type { ParleyApiCalls } from '../../../../shared/api/contract.ts';
+import type { SessionContext } from './context.ts';
+
+export function roomCalls(
+  ctx: SessionContext,
+): Pick<ParleyApiCalls, 'listRooms' | 'createRoom' | 'joinRoom' | 'leaveRoom'> {
+  return {
+    listRooms: (key) => ctx.request(key, async (client) => (await client.listRooms()).rooms),
+    createRoom: (key, room) =>
+      ctx.request(key, async (client) => (await client.createRoom(room.name, room.topic)).room),
+    /** With `since`, every message after it arrives as a `message` event before this resolves. */
+    joinRoom: (key, room, options) =>
+      ctx.request(key, (client) => client.joinRoom(room, options === undefined ? {} : { since: options.since })),
+    leaveRoom: (key, room) => ctx.request(key, (client) => client.leaveRoom(room)),
+  };
+}

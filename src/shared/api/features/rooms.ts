@@ -1,0 +1,34 @@
+/** Rooms on a server: list, create, join (and catch up), leave; who comes and goes. */
+import { z } from 'zod';
+import type { RequestResults, RoomInfo, UserRef } from '../../protocol/server-frames.ts';
+import { entityId, seq, serverKey } from './fields.ts';
+
+export const ROOM_ARGS = {
+  listRooms: z.tuple([serverKey]),
+  createRoom: z.tuple([
+    serverKey,
+    z.object({ name: z.string().max(1024), topic: z.string().max(4096).optional() }).strict(),
+  ]),
+  /**
+   * Joins a room (or re-opens it). With `since`, the client library also catches up on every
+   * message after that seq, emitted as `message` events in order (a fresh browser session
+   * re-opening the rooms a reload remembered).
+   */
+  joinRoom: z.tuple([serverKey, entityId, z.object({ since: seq }).strict().optional()]),
+  leaveRoom: z.tuple([serverKey, entityId]),
+} as const;
+
+export type RoomJoinResult = RequestResults['room_join'];
+
+export interface RoomResults {
+  listRooms: RoomInfo[];
+  createRoom: RoomInfo;
+  joinRoom: RoomJoinResult;
+  leaveRoom: void;
+}
+
+export interface RoomEvents {
+  memberJoined: { server: string; room: string; user: UserRef };
+  memberLeft: { server: string; room: string; user: UserRef; reason: 'left' | 'disconnected' };
+  roomCreated: { server: string; room: RoomInfo };
+}
