@@ -18,6 +18,17 @@ describe('linkify', () => {
     expect(link).toMatchObject({ kind: 'link', text: 'https://en.wikipedia.org/wiki/Foo_(bar)' });
   });
 
+  it('leaves a URL with credentials as text: it is not a link (one rule with the desktop, src/shared/links.ts)', () => {
+    for (const text of [
+      'https://bank@evil.example',
+      'https://bank.example@evil.example/login',
+      'http://user:pass@host.example/',
+      'https://:secret@host.example/',
+    ]) {
+      expect(linkify(`see ${text} now`)).toEqual([{ kind: 'text', text: `see ${text} now` }]);
+    }
+  });
+
   it('leaves other schemes as text', () => {
     expect(linkify('javascript:alert(1) data:text/html,x ftp://x.example')).toEqual([
       { kind: 'text', text: 'javascript:alert(1) data:text/html,x ftp://x.example' },

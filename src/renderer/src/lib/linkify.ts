@@ -1,25 +1,15 @@
 /**
- * Splits message text into plain text and http(s) links. Only http: and https: URLs become
- * links; anything else (javascript:, file:, data:, custom schemes) stays text.
+ * Splits message text into plain text and links. What is a link is src/shared/links.ts's rule
+ * (http(s), a host, no credentials), the same the desktop applies before opening one; anything
+ * else (javascript:, file:, data:, custom schemes, `https://bank@evil.example`) stays text.
  */
+import { toSafeHttpUrl } from '../../../shared/links.ts';
+
 export type TextSegment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 // A URL runs to the next whitespace or angle bracket / quote; trailing punctuation is trimmed below.
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/giu;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"»”’]+$/u;
-
-/** The link target if `candidate` is a well-formed http(s) URL, else null. */
-export function safeHttpUrl(candidate: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(candidate);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.hostname === '') return null;
-  return url.href;
-}
 
 /** Keeps a closing bracket that belongs to the URL, e.g. https://en.wikipedia.org/wiki/Foo_(bar). */
 function trimTrailing(url: string): string {
@@ -44,7 +34,7 @@ export function linkify(text: string): TextSegment[] {
   for (const match of text.matchAll(URL_PATTERN)) {
     const start = match.index;
     const raw = trimTrailing(match[0]);
-    const href = safeHttpUrl(raw);
+    const href = toSafeHttpUrl(raw);
     if (href === null) continue;
     if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
     segments.push({ kind: 'link', text: raw, href });
