@@ -57,8 +57,28 @@ describe('initials', () => {
     expect(initials('Ada Lovelace')).toBe('AL');
     expect(initials('bob')).toBe('B');
     expect(initials('émile zola')).toBe('ÉZ');
-    expect(initials('👩‍💻 Dev')).toBe('👩‍💻D');
     expect(initials('   ')).toBe('?');
+  });
+
+  it('never takes emoji or symbols: the first letters (or digits) of the words that have one', () => {
+    expect(initials('A✨')).toBe('A');
+    expect(initials('✨Ada')).toBe('A');
+    expect(initials('👩‍💻 Dev')).toBe('D');
+    expect(initials('Ada 🚀')).toBe('A');
+    expect(initials('Ada ✨ Lovelace')).toBe('AL');
+    expect(initials('🇫🇷 Émile')).toBe('É');
+    expect(initials('(Bob)')).toBe('B');
+    expect(initials('★★★')).toBe('?');
+    expect(initials('R2-D2')).toBe('R');
+    expect(initials('42')).toBe('4');
+  });
+
+  it('keeps a letter whole with its combining marks, in any script', () => {
+    expect(initials('e\u0301mile zola')).toBe('ÉZ'.normalize('NFD'));
+    expect(initials('สมชาย ใจดี')).toBe('สใ');
+    expect(initials('กิตติ')).toBe('กิ');
+    expect(initials('Łukasz Ørsted')).toBe('ŁØ');
+    expect(initials('山田 太郎')).toBe('山太');
   });
 });
 
