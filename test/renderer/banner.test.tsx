@@ -111,3 +111,25 @@ describe('connection banner', () => {
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
   });
 });
+
+describe('notices from the session', () => {
+  it('shows a name_taken notice in words, naming the server, until dismissed', async () => {
+    const api = new FakeApi();
+    await renderInRoom(api);
+    vi.useFakeTimers({ now: Date.now() });
+    act(() =>
+      api.emit('notice', {
+        server: serverView().key,
+        code: 'name_taken',
+        message: 'Someone else now uses “Ada”: you are “Ada (2)” here. Choose another name in Settings.',
+      }),
+    );
+    const toasts = document.querySelector<HTMLElement>('.toasts')!;
+    expect(toasts.textContent).toContain('Kitchen: Someone else now uses “Ada”: you are “Ada (2)” here.');
+    // Not a passing error: it stays until read.
+    act(() => vi.advanceTimersByTime(60_000));
+    expect(toasts.textContent).toContain('you are “Ada (2)” here');
+    act(() => within(toasts).getByRole('button', { name: 'Dismiss' }).click());
+    expect(toasts.textContent).toBe('');
+  });
+});

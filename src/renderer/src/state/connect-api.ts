@@ -16,7 +16,7 @@ import { memberJoined, memberLeft, memberRenamed, membersRemoved } from './slice
 import { nearbyChanged } from './slices/nearby.ts';
 import { hostChanged, roomPatched, roomUpserted, serverChanged, serverRemoved } from './slices/servers.ts';
 import { settingsChanged } from './slices/settings.ts';
-import { serverSelected, viewRepaired } from './slices/ui.ts';
+import { serverSelected, toastShown, viewRepaired } from './slices/ui.ts';
 import type { AppStore } from './store.ts';
 
 export function connectApi(api: ParleyApi, store: AppStore): Unsubscribe {
@@ -24,6 +24,10 @@ export function connectApi(api: ParleyApi, store: AppStore): Unsubscribe {
     api.on('serverChanged', (view) => {
       const before = store.getState().servers[view.key];
       serverChanged(store, view);
+      // Our own rename: no user_renamed comes back for it, the view's `self` carries it.
+      if (before?.self && view.self && before.self.id === view.self.id && before.self.name !== view.self.name) {
+        memberRenamed(store, view.key, view.self);
+      }
       if (view.status === 'connected' && before?.status !== 'connected') {
         // A first connection (not a reconnect) while nothing is shown: show that server, rather
         // than leaving the user on Home (the browser build connects by itself at start-up).
@@ -79,6 +83,13 @@ export function connectApi(api: ParleyApi, store: AppStore): Unsubscribe {
     api.on('hostChanged', (host) => hostChanged(store, host)),
 
     api.on('nearbyChanged', (list) => nearbyChanged(store, list)),
+
+    // Something to tell the user about a server (e.g. name_taken: we got in as "Ada (2)"): it
+    // stays on screen until dismissed.
+    api.on('notice', ({ server, message }) => {
+      const name = store.getState().servers[server]?.name ?? server;
+      toastShown(store, `${name}: ${message}`, 'info', null);
+    }),
   ];
   return () => {
     for (const unsubscribe of subscriptions) unsubscribe();

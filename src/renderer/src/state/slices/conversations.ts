@@ -309,14 +309,6 @@ export function noticeAdded(store: AppStore, key: ConversationKey, text: string,
   store.setState((s) => patchTimeline(s, key, (t) => (t.loaded ? addNotice(t, text, ts) : t)));
 }
 
-export function conversationRead(store: AppStore, key: ConversationKey): void {
-  store.setState((s) => {
-    if (!s.unread[key]) return s;
-    const { [key]: _read, ...unread } = s.unread;
-    return { unread };
-  });
-}
-
 export function draftChanged(store: AppStore, key: ConversationKey, text: string): void {
   store.setState((s) => (s.drafts[key] === text ? s : { drafts: { ...s.drafts, [key]: text } }));
 }

@@ -128,11 +128,20 @@ export function dialogClosed(store: AppStore): void {
 let toastCounter = 0;
 const TOAST_MS = 6000;
 
-export function toastShown(store: AppStore, text: string, tone: Toast['tone'] = 'error'): void {
+/**
+ * Shows a toast; it goes after a few seconds, or — `lifetimeMs` null, for something the user must
+ * act on (a server gave us another name) — stays until dismissed.
+ */
+export function toastShown(
+  store: AppStore,
+  text: string,
+  tone: Toast['tone'] = 'error',
+  lifetimeMs: number | null = TOAST_MS,
+): void {
   const toast: Toast = { id: ++toastCounter, text, tone };
   // At most three at a time: the oldest goes.
   store.setState((s) => ({ toasts: [...s.toasts.slice(-2), toast] }));
-  setTimeout(() => toastDismissed(store, toast.id), TOAST_MS);
+  if (lifetimeMs !== null) setTimeout(() => toastDismissed(store, toast.id), lifetimeMs);
 }
 
 export function toastDismissed(store: AppStore, id: number): void {
