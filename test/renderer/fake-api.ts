@@ -265,8 +265,8 @@ export class FakeApi implements ParleyApi {
     return { ...created };
   }
 
-  async joinRoom(server: string, roomId: string): Promise<RoomJoinResult> {
-    this.record('joinRoom', [server, roomId]);
+  async joinRoom(server: string, roomId: string, options?: { since: number }): Promise<RoomJoinResult> {
+    this.record('joinRoom', options === undefined ? [server, roomId] : [server, roomId, options]);
     const info = this.rooms.find((r) => r.id === roomId);
     if (!info) throw new ApiError('room_not_found', 'No room has this id.');
     const all = this.roomMessages.get(roomId) ?? [];

@@ -125,6 +125,31 @@ describe('unread counts', () => {
     expect(store.getState().unread[GENERAL]).toBeUndefined();
   });
 
+  it('count a message that arrives as an event after a history page already added it', () => {
+    const store = storeWithRoom();
+    // A page (the join of a fresh session) brings seq 1–2 while the room is not on screen…
+    latestPageLoaded(store, GENERAL, { messages: [chatMessage({ seq: 1 }), chatMessage({ seq: 2 })], hasMore: false });
+    expect(store.getState().unread[GENERAL]).toBeUndefined();
+    // …then the client library emits them as the messages missed while away: they are unread.
+    messageReceived(store, SERVER, chatMessage({ seq: 1 }));
+    messageReceived(store, SERVER, chatMessage({ seq: 2 }));
+    messageReceived(store, SERVER, chatMessage({ seq: 2 })); // once each
+    expect(store.getState().unread[GENERAL]).toBe(2);
+  });
+
+  it('do not count what the user has already read, however it arrives', () => {
+    const store = storeWithRoom();
+    conversationShown(store, GENERAL);
+    latestPageLoaded(store, GENERAL, { messages: [chatMessage({ seq: 1 }), chatMessage({ seq: 2 })], hasMore: false });
+    // Another conversation on screen now; events for what was on screen before are not news.
+    conversationOpened(store, { server: SERVER, kind: 'room', id: 'r_other', title: 'other' });
+    conversationShown(store, roomKey(SERVER, 'r_other'));
+    messageReceived(store, SERVER, chatMessage({ seq: 2 }));
+    expect(store.getState().unread[GENERAL]).toBeUndefined();
+    messageReceived(store, SERVER, chatMessage({ seq: 3 }));
+    expect(store.getState().unread[GENERAL]).toBe(1);
+  });
+
   it('open a DM conversation for a message from someone new', () => {
     const store = storeWithRoom();
     messageReceived(store, SERVER, chatMessage({ seq: 1, room: undefined, to: ME.id, text: 'psst' }));

@@ -1,9 +1,10 @@
 /**
  * The one place the renderer gets its API object: the Electron preload's `window.parley`, or —
- * in a browser served by `parley-server --web` — the same API over a WebSocket to that server.
+ * in a browser served by `parley-server --web` — the same API over a WebSocket to that server,
+ * which also says when the session behind the page is a new one (`freshSessions`).
  */
-import type { ParleyApi } from '../../../shared/api/contract.ts';
-import { createWebApi } from './web-api.ts';
+import type { ParleyApi, Unsubscribe } from '../../../shared/api/contract.ts';
+import { WebApiConnection } from './web-api.ts';
 
 declare global {
   interface Window {
@@ -11,9 +12,21 @@ declare global {
   }
 }
 
-let api: ParleyApi | undefined;
+export interface ApiConnection {
+  api: ParleyApi;
+  /** Browser build only: subscribe to "the page's session on the web server is new". */
+  freshSessions?: (listener: () => void) => Unsubscribe;
+}
 
-export function getApi(): ParleyApi {
-  api ??= window.parley ?? createWebApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
-  return api;
+let connection: ApiConnection | undefined;
+
+export function getApiConnection(): ApiConnection {
+  if (connection) return connection;
+  if (window.parley) {
+    connection = { api: window.parley };
+  } else {
+    const web = new WebApiConnection(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`);
+    connection = { api: web.api, freshSessions: (listener) => web.onFreshSession(listener) };
+  }
+  return connection;
 }

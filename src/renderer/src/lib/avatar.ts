@@ -56,7 +56,9 @@ export function avatarColorIndex(key: string): number {
 const LETTER = /^[\p{L}\p{N}][\p{Mn}\p{Mc}]*$/u;
 
 const segmenter =
-  typeof Intl !== 'undefined' && 'Segmenter' in Intl ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+  typeof Intl !== 'undefined' && 'Segmenter' in Intl
+    ? new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+    : null;
 
 function graphemes(word: string): Iterable<string> {
   if (segmenter === null) return Array.from(word);

@@ -14,16 +14,33 @@ import {
 } from './slices/conversations.ts';
 import { memberJoined, memberLeft, memberRenamed, membersRemoved } from './slices/members.ts';
 import { nearbyChanged } from './slices/nearby.ts';
-import { hostChanged, roomPatched, roomUpserted, serverChanged, serverRemoved } from './slices/servers.ts';
+import {
+  hostChanged,
+  roomPatched,
+  roomUpserted,
+  serverChanged,
+  serverRemoved,
+  sessionLost,
+  takeSessionLost,
+} from './slices/servers.ts';
 import { settingsChanged } from './slices/settings.ts';
 import { serverSelected, toastShown, viewRepaired } from './slices/ui.ts';
 import type { AppStore } from './store.ts';
 
-export function connectApi(api: ParleyApi, store: AppStore): Unsubscribe {
+/** Subscribes to signals that are not part of the API: web-api.ts's "a new session began". */
+export type FreshSessionSource = (listener: () => void) => Unsubscribe;
+
+export function connectApi(api: ParleyApi, store: AppStore, freshSessions?: FreshSessionSource): Unsubscribe {
   const subscriptions: Unsubscribe[] = [
+    // The browser build's page socket came back: its session on the web server is a new one,
+    // in none of our rooms (it reports its servers next).
+    freshSessions?.(() => sessionLost(store)) ?? (() => {}),
+
     api.on('serverChanged', (view) => {
       const before = store.getState().servers[view.key];
       serverChanged(store, view);
+      // Its client is gone: whatever connects next starts outside our rooms.
+      if (view.status === 'idle' || view.status === 'failed') sessionLost(store, [view.key]);
       // Our own rename: no user_renamed comes back for it, the view's `self` carries it.
       if (before?.self && view.self && before.self.id === view.self.id && before.self.name !== view.self.name) {
         memberRenamed(store, view.key, view.self);
@@ -33,7 +50,7 @@ export function connectApi(api: ParleyApi, store: AppStore): Unsubscribe {
         // than leaving the user on Home (the browser build connects by itself at start-up).
         const { view: shown } = store.getState();
         if (before?.status !== 'reconnecting' && shown.kind === 'home') serverSelected(store, view.key);
-        void serverConnected(api, store, view.key);
+        void serverConnected(api, store, view.key, takeSessionLost(store, view.key));
       }
       if (view.status === 'idle') autoConnect(api, store);
     }),

@@ -3,7 +3,7 @@
  * renderer. The server knows our DMs, but not which rooms we had open: after a page reload the
  * browser build's session is new, and the desktop renderer loses its store. So the open rooms
  * are kept in the page's own storage and put back at start-up; connecting then joins them again
- * (serverConnected → rejoinRoom), as after any reconnect.
+ * (serverConnected → reopenRoom).
  *
  * Storage is untrusted (anyone can edit it): it is size-limited and validated, and anything
  * unexpected is dropped, never trusted.

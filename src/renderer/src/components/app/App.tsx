@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { ParleyApi } from '../../../../shared/api/contract.ts';
 import { ParleyContext, useAppState, useParley } from '../../hooks/use-parley.ts';
 import { bootstrap } from '../../state/commands/bootstrap.ts';
-import { connectApi } from '../../state/connect-api.ts';
+import { connectApi, type FreshSessionSource } from '../../state/connect-api.ts';
 import { rememberOpenRooms, type KeyValueStorage } from '../../state/remembered-rooms.ts';
 import type { AppStore } from '../../state/store.ts';
 import { Onboarding } from '../onboarding/Onboarding.tsx';
@@ -18,14 +18,16 @@ interface AppProps {
   store: AppStore;
   /** Where open rooms are remembered across reloads (localStorage); none in most tests. */
   storage?: KeyValueStorage | null;
+  /** The browser build's "the session behind the page is new" signal (web-api.ts). */
+  freshSessions?: FreshSessionSource;
 }
 
-export function App({ api, store, storage = null }: AppProps) {
+export function App({ api, store, storage = null, freshSessions }: AppProps) {
   const value = useMemo(() => ({ api, store, storage }), [api, store, storage]);
   // StrictMode mounts twice in development; refs survive that, so start-up runs once per store.
   const booted = useRef<AppStore | null>(null);
   useEffect(() => {
-    const disconnect = connectApi(api, store);
+    const disconnect = connectApi(api, store, freshSessions);
     const forget = rememberOpenRooms(store, storage);
     if (booted.current !== store) {
       booted.current = store;
@@ -35,7 +37,7 @@ export function App({ api, store, storage = null }: AppProps) {
       forget();
       disconnect();
     };
-  }, [api, store, storage]);
+  }, [api, store, storage, freshSessions]);
   return (
     <ParleyContext.Provider value={value}>
       <Root />

@@ -14,7 +14,9 @@ export function HomeView() {
   return (
     <div className="view">
       <TopBar>
-        <h1 className="topbar__heading" tabIndex={-1}>Home</h1>
+        <h1 className="topbar__heading" tabIndex={-1}>
+          Home
+        </h1>
       </TopBar>
       <div className="view__body view__body--center">
         {appInfo && !appInfo.canConnectAnywhere ? (

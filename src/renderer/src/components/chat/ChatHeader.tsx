@@ -61,7 +61,9 @@ export function ChatHeader({ meta }: { meta: ConversationMeta }) {
     <TopBar actions={actions}>
       {isRoom ? <Icon name="hash" className="topbar__icon" /> : <Avatar id={meta.id} name={meta.title} size="sm" />}
       <div className="topbar__titles">
-        <h1 className="topbar__heading" tabIndex={-1}>{meta.title}</h1>
+        <h1 className="topbar__heading" tabIndex={-1}>
+          {meta.title}
+        </h1>
         {meta.topic !== '' && <p className="topbar__topic">{meta.topic}</p>}
       </div>
     </TopBar>

@@ -48,7 +48,9 @@ export function RoomBrowser({ server }: { server: string }) {
     return (
       <div className="view">
         <TopBar>
-          <h1 className="topbar__heading" tabIndex={-1}>{server}</h1>
+          <h1 className="topbar__heading" tabIndex={-1}>
+            {server}
+          </h1>
         </TopBar>
         <p className="room-browser__loading" role="status">
           <Spinner /> Connecting…
@@ -131,7 +133,9 @@ export function RoomBrowser({ server }: { server: string }) {
           )
         }
       >
-        <h1 className="topbar__heading" tabIndex={-1}>{view.name}</h1>
+        <h1 className="topbar__heading" tabIndex={-1}>
+          {view.name}
+        </h1>
         {/* Any other state is the banner's to tell, with its countdown; saying it twice is noise. */}
         {connected && <span className="topbar__sub">{serverStatusText(view, now)}</span>}
       </TopBar>

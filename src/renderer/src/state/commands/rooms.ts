@@ -1,25 +1,19 @@
-/** Room commands: join (open), create, leave, and re-read after a reconnect. */
+/** Room commands: join (open), create, leave, and join again for a new session. */
 import type { ParleyApi, RoomJoinResult } from '../../../../shared/api/contract.ts';
-import type { ChatMessage } from '../../../../shared/protocol/server-frames.ts';
 import { roomKey, type ConversationKey } from '../../lib/conversation-key.ts';
-import { errorMessage } from '../../lib/describe-error.ts';
+import { errorCode, errorMessage } from '../../lib/describe-error.ts';
 import {
   conversationClosed,
   conversationLoadFailed,
   conversationLoading,
   conversationOpened,
   latestPageLoaded,
-  olderPageLoaded,
-  timelineReset,
 } from '../slices/conversations.ts';
 import { membersLoaded, membersRemoved } from '../slices/members.ts';
 import { roomUpserted } from '../slices/servers.ts';
 import { conversationShown, toastShown, viewRepaired } from '../slices/ui.ts';
 import type { AppStore } from '../store.ts';
 import { lastSeq } from '../timeline.ts';
-
-/** Pages fetched at most to fill what was missed during a disconnect; beyond, start afresh. */
-const MAX_GAP_PAGES = 5;
 
 function applyJoin(store: AppStore, server: string, result: RoomJoinResult): ConversationKey {
   const { room } = result;
@@ -87,50 +81,37 @@ export async function leaveRoom(api: ParleyApi, store: AppStore, key: Conversati
 }
 
 /**
- * Re-reads an open room after a reconnect: members, topic and the latest page. If messages are
- * missing between what we had and that page, pages back to fill the gap (a few pages at most;
- * after a very long absence the timeline restarts from the latest page).
+ * Joins an open room again, without showing it: one remembered from before a reload that has no
+ * history yet (the desktop session still has it joined; this fetches its page and members), or
+ * any open room once the session behind the page is new (the browser build after its socket
+ * dropped, a server we had been disconnected from) and so no longer in it. With `since` = the
+ * newest seq we have, the client library emits every message after it as a `message` event:
+ * catching up is its job, the renderer only says from where.
  */
-export async function rejoinRoom(api: ParleyApi, store: AppStore, key: ConversationKey): Promise<void> {
-  const meta = store.getState().conversations[key];
-  if (!meta || meta.kind !== 'room') return;
-  const hadUpTo = lastSeq(store.getState().timelines[key]?.items ?? []);
+export async function reopenRoom(api: ParleyApi, store: AppStore, key: ConversationKey): Promise<void> {
+  const state = store.getState();
+  const meta = state.conversations[key];
+  const timeline = state.timelines[key];
+  if (!meta || meta.kind !== 'room' || !timeline) return;
+  const since = lastSeq(timeline.items);
+  if (!timeline.loaded) conversationLoading(store, key, 'initial');
   let result: RoomJoinResult;
   try {
-    result = await api.joinRoom(meta.server, meta.id);
+    // No third argument at all without a since: over the browser build's JSON wire an
+    // `undefined` argument would arrive as null, which the argument schema refuses.
+    result = since > 0 ? await api.joinRoom(meta.server, meta.id, { since }) : await api.joinRoom(meta.server, meta.id);
   } catch (error) {
-    if ((error as { code?: string }).code === 'room_not_found') {
+    if (errorCode(error) === 'room_not_found') {
       toastShown(store, `The room ${meta.title} no longer exists.`, 'info');
       conversationClosed(store, key);
       membersRemoved(store, [key]);
       viewRepaired(store);
+    } else if (!timeline.loaded) {
+      conversationLoadFailed(store, key, errorMessage(error));
+    } else {
+      toastShown(store, `Could not rejoin ${meta.title}: ${errorMessage(error)}`);
     }
-    return;
-  }
-  const pageFirst = result.messages[0]?.seq;
-  if (hadUpTo === 0 || pageFirst === undefined || pageFirst <= hadUpTo + 1) {
-    applyJoin(store, meta.server, result);
-    return;
-  }
-  // A gap (hadUpTo, pageFirst): fetch it backwards, then apply everything at once.
-  const missed: ChatMessage[] = [];
-  let before = pageFirst;
-  for (let page = 0; page < MAX_GAP_PAGES && before > hadUpTo + 1; page++) {
-    try {
-      const older = await api.loadOlder(meta.server, { room: meta.id }, before);
-      if (older.messages.length === 0) break;
-      missed.unshift(...older.messages);
-      before = older.messages[0]!.seq;
-    } catch {
-      break;
-    }
-  }
-  if (before > hadUpTo + 1) {
-    roomUpserted(store, meta.server, result.room);
-    membersLoaded(store, key, result.members);
-    timelineReset(store, key, { messages: result.messages, hasMore: result.hasMore });
     return;
   }
   applyJoin(store, meta.server, result);
-  olderPageLoaded(store, key, { messages: missed, hasMore: store.getState().timelines[key]?.hasMore ?? true });
 }

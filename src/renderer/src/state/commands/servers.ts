@@ -1,13 +1,12 @@
 /** Server commands: connect, disconnect, forget, and what to fetch once a server is connected. */
 import type { ParleyApi, ServerView } from '../../../../shared/api/contract.ts';
-import { targetKey } from '../../lib/conversation-key.ts';
 import { errorMessage } from '../../lib/describe-error.ts';
 import { dmsListed } from '../slices/conversations.ts';
 import { roomsFailed, roomsLoaded, roomsLoading, serverChanged } from '../slices/servers.ts';
 import { roomsShown, toastShown } from '../slices/ui.ts';
 import type { AppStore } from '../store.ts';
 import { resendPending } from './messages.ts';
-import { rejoinRoom } from './rooms.ts';
+import { reopenRoom } from './rooms.ts';
 
 /** Connects to host:port and shows the server. Rejects with the API's error. */
 export async function connectTo(api: ParleyApi, store: AppStore, host: string, port: number): Promise<ServerView> {
@@ -63,15 +62,28 @@ async function refreshDms(api: ParleyApi, store: AppStore, server: string): Prom
 
 /**
  * A server just became connected (at start-up, or again after a reconnect): fetch its rooms and
- * DMs, re-read the rooms we have open (members may have changed; a fresh session — the browser
- * build after its socket dropped — must join them again), and hand pending messages over again.
+ * DMs, and hand pending messages over again. Missed messages are not fetched here: the client
+ * library catches up on the rooms it is in and emits them as `message` events. Open rooms are
+ * joined only where the session is not in them: rooms never loaded in this window (remembered
+ * from before a reload), and every open room when `sessionIsNew` (see reopenRoom).
  */
-export async function serverConnected(api: ParleyApi, store: AppStore, server: string): Promise<void> {
-  const open = Object.values(store.getState().conversations).filter((c) => c.server === server);
+export async function serverConnected(
+  api: ParleyApi,
+  store: AppStore,
+  server: string,
+  sessionIsNew = false,
+): Promise<void> {
+  const { conversations, timelines } = store.getState();
+  const reopen = Object.values(conversations)
+    .filter((c) => c.server === server && c.kind === 'room')
+    .filter((c) => {
+      const timeline = timelines[c.key];
+      return timeline !== undefined && timeline.loading !== 'initial' && (sessionIsNew || !timeline.loaded);
+    });
   await Promise.all([
     refreshRooms(api, store, server),
     refreshDms(api, store, server),
-    ...open.filter((c) => c.kind === 'room').map((c) => rejoinRoom(api, store, targetKey(server, { room: c.id }))),
+    ...reopen.map((c) => reopenRoom(api, store, c.key)),
   ]);
   resendPending(api, store, server);
 }

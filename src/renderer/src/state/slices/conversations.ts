@@ -16,6 +16,7 @@ import {
   confirmPending,
   emptyTimeline,
   firstSeq,
+  lastSeq,
   mergeMessages,
   type PendingMessage,
   type Timeline,
@@ -40,12 +41,19 @@ export interface ConversationsState {
   /** Which conversation each pending msgId belongs to (sendFailed names only the msgId). */
   pendingIndex: Record<string, ConversationKey>;
   unread: Record<ConversationKey, number>;
+  /**
+   * Per conversation, the newest seq the user has read (it was on screen) or that was counted
+   * unread. A message event counts as unread when it is newer than this — not merely when it is
+   * new to the timeline: a history page may have brought it first (a fresh session's join),
+   * and the client library's catch-up then emits it as the message missed that it is.
+   */
+  seenSeq: Record<ConversationKey, number>;
   /** What was typed and not sent yet, per conversation: survives switching and reconnects. */
   drafts: Record<ConversationKey, string>;
 }
 
 export function initialConversationsState(): ConversationsState {
-  return { conversations: {}, timelines: {}, pendingIndex: {}, unread: {}, drafts: {} };
+  return { conversations: {}, timelines: {}, pendingIndex: {}, unread: {}, seenSeq: {}, drafts: {} };
 }
 
 export interface ConversationInit {
@@ -163,9 +171,12 @@ function applyPage(s: AppState, key: ConversationKey, page: HistoryPage, kind: '
     selfIdOf(s, meta.server),
   );
   const ts = newestTs(page.messages);
+  // On screen, a page is read as it arrives; elsewhere its messages may still come as news.
+  const read = activeKey(s) === key ? lastSeq(settled.timeline.items) : 0;
   return {
     timelines: { ...s.timelines, [key]: settled.timeline },
     pendingIndex: settled.pendingIndex,
+    ...(read > (s.seenSeq[key] ?? 0) ? { seenSeq: { ...s.seenSeq, [key]: read } } : {}),
     conversations:
       ts > meta.lastActivity ? { ...s.conversations, [key]: { ...meta, lastActivity: ts } } : s.conversations,
   };
@@ -179,19 +190,6 @@ export function latestPageLoaded(store: AppStore, key: ConversationKey, page: Hi
 /** An older page (scrolling up): prepended, keeping the scroll position. */
 export function olderPageLoaded(store: AppStore, key: ConversationKey, page: HistoryPage): void {
   store.setState((s) => applyPage(s, key, page, 'older'));
-}
-
-/**
- * Starts the timeline over from a latest page, keeping pending messages (after a long
- * disconnect, when the missed stretch is too long to fetch).
- */
-export function timelineReset(store: AppStore, key: ConversationKey, page: HistoryPage): void {
-  store.setState((s) => {
-    const current = s.timelines[key];
-    if (!current) return s;
-    const fresh = { ...emptyTimeline(), pending: current.pending, firstItemIndex: current.firstItemIndex };
-    return applyPage({ ...s, timelines: { ...s.timelines, [key]: fresh } }, key, page, 'latest');
-  });
 }
 
 /** A message from the API's `message` event: live, caught up, or our own confirmed. */
@@ -228,7 +226,8 @@ export function messageReceived(store: AppStore, server: string, message: ChatMe
     const { timeline: merged, added } = mergeMessages(s.timelines[key] ?? emptyTimeline(), [message]);
     const settled = settlePending(s, merged, [message], selfId);
     const fromSomeoneElse = selfId !== null && message.from !== selfId;
-    const countsAsUnread = added.length > 0 && fromSomeoneElse && activeKey(s) !== key;
+    const news = message.seq > (s.seenSeq[key] ?? 0);
+    const countsAsUnread = news && fromSomeoneElse && activeKey(s) !== key;
 
     const next: Partial<AppState> = {
       conversations:
@@ -237,6 +236,7 @@ export function messageReceived(store: AppStore, server: string, message: ChatMe
       pendingIndex: settled.pendingIndex,
     };
     if (countsAsUnread) next.unread = { ...s.unread, [key]: (s.unread[key] ?? 0) + 1 };
+    if (news) next.seenSeq = { ...s.seenSeq, [key]: message.seq };
     if (message.room !== undefined && added.length > 0) {
       const directory = s.directories[server];
       const index = directory?.rooms.findIndex((r) => r.id === message.room) ?? -1;
@@ -329,6 +329,7 @@ function removeConversations(s: AppState, keys: ReadonlySet<string>): Partial<Ap
     conversations: withoutKeys(s.conversations, keys),
     timelines: withoutKeys(s.timelines, keys),
     unread: withoutKeys(s.unread, keys),
+    seenSeq: withoutKeys(s.seenSeq, keys),
     drafts: withoutKeys(s.drafts, keys),
     pendingIndex: Object.fromEntries(Object.entries(s.pendingIndex).filter(([, key]) => !keys.has(key))),
   };

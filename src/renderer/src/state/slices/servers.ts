@@ -20,10 +20,16 @@ export interface ServersState {
   /** Null until loaded (and on builds that cannot host). */
   host: HostView | null;
   directories: Record<string, RoomDirectory>;
+  /**
+   * Servers whose session is no longer in the rooms we have open: the client behind them went
+   * away (disconnected, failed) or the whole session is new (the browser build's page socket
+   * dropped, which ends its session on the web server). Their next `connected` joins them again.
+   */
+  sessionLost: Record<string, true>;
 }
 
 export function initialServersState(): ServersState {
-  return { servers: {}, serverOrder: [], host: null, directories: {} };
+  return { servers: {}, serverOrder: [], host: null, directories: {}, sessionLost: {} };
 }
 
 export const EMPTY_DIRECTORY: RoomDirectory = Object.freeze({
@@ -50,8 +56,30 @@ export function serverRemoved(store: AppStore, key: string): void {
   store.setState((s) => {
     const { [key]: _removed, ...servers } = s.servers;
     const { [key]: _directory, ...directories } = s.directories;
-    return { servers, directories, serverOrder: s.serverOrder.filter((k) => k !== key) };
+    const { [key]: _lost, ...lost } = s.sessionLost;
+    return { servers, directories, sessionLost: lost, serverOrder: s.serverOrder.filter((k) => k !== key) };
   });
+}
+
+/** Marks servers (all of them by default) as no longer in our open rooms. */
+export function sessionLost(store: AppStore, keys?: readonly string[]): void {
+  store.setState((s) => {
+    const lost = keys ?? s.serverOrder;
+    if (lost.every((key) => s.sessionLost[key])) return s;
+    return { sessionLost: { ...s.sessionLost, ...Object.fromEntries(lost.map((key) => [key, true as const])) } };
+  });
+}
+
+/** Reads and clears a server's mark: true when its session had lost our rooms. */
+export function takeSessionLost(store: AppStore, key: string): boolean {
+  const lost = store.getState().sessionLost[key] === true;
+  if (lost) {
+    store.setState((s) => {
+      const { [key]: _taken, ...rest } = s.sessionLost;
+      return { sessionLost: rest };
+    });
+  }
+  return lost;
 }
 
 export function hostChanged(store: AppStore, host: HostView): void {

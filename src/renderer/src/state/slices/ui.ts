@@ -4,6 +4,7 @@
  */
 import type { ConversationKey } from '../../lib/conversation-key.ts';
 import type { AppStore } from '../store.ts';
+import { lastSeq } from '../timeline.ts';
 
 export type BootStatus = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
 
@@ -73,17 +74,19 @@ export function roomsShown(store: AppStore, server: string): void {
   store.setState({ selectedServer: server, view: { kind: 'rooms', server }, drawer: 'none' });
 }
 
-/** Shows a conversation and marks it read. */
+/** Shows a conversation and marks it read (up to its newest message). */
 export function conversationShown(store: AppStore, key: ConversationKey): void {
   store.setState((s) => {
     const meta = s.conversations[key];
     if (!meta) return s;
     const { [key]: _read, ...unread } = s.unread;
+    const read = lastSeq(s.timelines[key]?.items ?? []);
     return {
       selectedServer: meta.server,
       view: { kind: 'conversation', key },
       lastConversation: { ...s.lastConversation, [meta.server]: key },
       unread: key in s.unread ? unread : s.unread,
+      seenSeq: read > (s.seenSeq[key] ?? 0) ? { ...s.seenSeq, [key]: read } : s.seenSeq,
       drawer: 'none',
     };
   });
