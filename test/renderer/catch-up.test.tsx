@@ -12,6 +12,8 @@ import userEvent from '@testing-library/user-event';
 import { VirtuosoMockContext } from 'react-virtuoso';
 import { describe, expect, it } from 'vitest';
 import type { Unsubscribe } from '../../src/shared/api/contract.ts';
+import { ApiError } from '../../src/shared/api/proxy.ts';
+import type { PageLink } from '../../src/renderer/src/api/get-api.ts';
 import { App } from '../../src/renderer/src/components/app/App.tsx';
 import { roomKey } from '../../src/renderer/src/lib/conversation-key.ts';
 import { createAppStore } from '../../src/renderer/src/state/store.ts';
@@ -23,13 +25,16 @@ const ROOMS = [
   room({ id: 'r3', name: 'three', topic: '' }),
 ];
 
-/** A stand-in for web-api.ts's fresh-session signal. */
-class FreshSessions {
+/** A stand-in for web-api.ts's page link: only its fresh-session signal is used here. */
+class FreshSessions implements PageLink {
   private listeners = new Set<() => void>();
-  readonly subscribe = (listener: () => void): Unsubscribe => {
+  onFreshSession(listener: () => void): Unsubscribe {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  };
+  }
+  onLinkChange(): Unsubscribe {
+    return () => {};
+  }
   fire(): void {
     for (const listener of this.listeners) listener();
   }
@@ -43,7 +48,7 @@ async function renderWithThreeRooms(api = new FakeApi(), fresh?: FreshSessions) 
   const user = userEvent.setup();
   render(
     <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>
-      <App api={api} store={store} freshSessions={fresh?.subscribe} />
+      <App api={api} store={store} link={fresh} />
     </VirtuosoMockContext.Provider>,
   );
   for (const name of ['three', 'two', 'one']) {
@@ -133,5 +138,37 @@ describe('with a fresh session behind the page (the browser build after its sock
     act(() => api.emit('serverChanged', serverView()));
     await waitFor(() => expect(api.callsTo('joinRoom').length).toBe(joins + 3));
     expect(api.callsTo('joinRoom').slice(joins)).toContainEqual([SERVER, 'r2', { since: 1 }]);
+  });
+});
+
+describe('a page whose server is away at start-up (browser build, from the service worker cache)', () => {
+  it('says it is reconnecting, then starts once the socket is up', async () => {
+    const api = new FakeApi();
+    // Calls fail while the socket cannot open (web-api.ts rejects them with 'disconnected').
+    let down = true;
+    const getAppInfo = api.getAppInfo.bind(api);
+    api.getAppInfo = async () => {
+      if (down) throw new ApiError('disconnected', 'Lost the connection to the server');
+      return getAppInfo();
+    };
+    const linkListeners = new Set<(up: boolean) => void>();
+    const link: PageLink = {
+      onFreshSession: () => () => {},
+      onLinkChange: (listener) => {
+        linkListeners.add(listener);
+        return () => linkListeners.delete(listener);
+      },
+    };
+    render(
+      <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>
+        <App api={api} store={createAppStore()} link={link} />
+      </VirtuosoMockContext.Provider>,
+    );
+    act(() => linkListeners.forEach((l) => l(false)));
+    expect(await screen.findByText('Reconnecting to the server…')).toBeTruthy();
+    expect(screen.queryByText('Parley could not start')).toBeNull();
+    down = false;
+    act(() => linkListeners.forEach((l) => l(true)));
+    await screen.findByRole('button', { name: 'Join general' });
   });
 });

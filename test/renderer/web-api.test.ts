@@ -95,4 +95,21 @@ describe('web API client', () => {
     await vi.waitFor(() => expect(seen).toEqual(['fresh', 'idle']));
     connection.close();
   });
+
+  it('says when its socket is down and when it is back (a page loaded while its server is away)', () => {
+    vi.useFakeTimers({ now: Date.now() });
+    const connection = new WebApiConnection('ws://parley.test/api', {
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+      storage: null,
+      minBackoffMs: 1000,
+      maxBackoffMs: 1000,
+    });
+    const states: boolean[] = [];
+    connection.onLinkChange((up) => states.push(up));
+    FakeSocket.all[0]!.onclose?.(); // never opened: the server is down
+    vi.advanceTimersByTime(1000);
+    FakeSocket.all[1]!.onopen?.();
+    expect(states).toEqual([false, true]);
+    connection.close();
+  });
 });

@@ -10,6 +10,7 @@ import { getApiConnection, type ApiConnection } from './api/get-api.ts';
 import { App } from './components/app/App.tsx';
 import { StartupScreen } from './components/app/StartupScreen.tsx';
 import { errorMessage } from './lib/describe-error.ts';
+import { registerShellCache } from './lib/shell-cache.ts';
 import { pageStorage } from './state/remembered-rooms.ts';
 import { createAppStore } from './state/store.ts';
 
@@ -24,14 +25,10 @@ try {
   root.render(<StartupScreen error={`The app cannot reach its background service (${errorMessage(error)}).`} />);
 }
 if (connection) {
+  registerShellCache(connection.link === undefined);
   root.render(
     <StrictMode>
-      <App
-        api={connection.api}
-        freshSessions={connection.freshSessions}
-        store={createAppStore()}
-        storage={pageStorage()}
-      />
+      <App api={connection.api} link={connection.link} store={createAppStore()} storage={pageStorage()} />
     </StrictMode>,
   );
 }

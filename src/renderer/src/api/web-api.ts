@@ -89,6 +89,7 @@ export class WebApiConnection implements ApiTransport {
   private readonly sent = new Map<number, PendingCall>();
   private readonly listeners = new Map<ApiEventName, Set<{ listener: Listener }>>();
   private readonly freshSessionListeners = new Set<() => void>();
+  private readonly linkListeners = new Set<(up: boolean) => void>();
   /** The last view of every server, to show them reconnecting while the socket is down. */
   private readonly servers = new Map<string, ServerView>();
   /** Messages sent with sendMessage and without an outcome yet, by server + msgId. */
@@ -147,6 +148,19 @@ export class WebApiConnection implements ApiTransport {
     };
   }
 
+  /** Calls `listener` with true each time the socket opens and false each time it drops or fails to open. */
+  onLinkChange(listener: (up: boolean) => void): Unsubscribe {
+    const entry = (up: boolean) => listener(up);
+    this.linkListeners.add(entry);
+    return () => {
+      this.linkListeners.delete(entry);
+    };
+  }
+
+  private linkChanged(up: boolean): void {
+    for (const listener of [...this.linkListeners]) listener(up);
+  }
+
   /** Closes the socket for good; pending calls reject with 'disconnected'. */
   close(): void {
     if (this.closed) return;
@@ -178,6 +192,7 @@ export class WebApiConnection implements ApiTransport {
       const waiting = this.queue;
       this.queue = [];
       for (const call of waiting) this.transmit(call);
+      this.linkChanged(true);
       if (this.everOpened) {
         for (const listener of [...this.freshSessionListeners]) listener();
         void this.announceServers();
@@ -198,6 +213,7 @@ export class WebApiConnection implements ApiTransport {
       // After every attempt, not only the first drop: the countdown then shows the next attempt
       // (as the desktop app's does), instead of sitting at "now" through every failed one.
       this.showReconnecting(Date.now() + delay);
+      this.linkChanged(false);
     };
   }
 

@@ -3,6 +3,7 @@
  * Returns a function that unsubscribes everything.
  */
 import type { ParleyApi, Unsubscribe } from '../../../shared/api/contract.ts';
+import type { PageLink } from '../api/get-api.ts';
 import { roomKey } from '../lib/conversation-key.ts';
 import { autoConnect, serverConnected } from './commands/servers.ts';
 import {
@@ -24,17 +25,15 @@ import {
   takeSessionLost,
 } from './slices/servers.ts';
 import { settingsChanged } from './slices/settings.ts';
-import { serverSelected, toastShown, viewRepaired } from './slices/ui.ts';
+import { pageLinkChanged, serverSelected, toastShown, viewRepaired } from './slices/ui.ts';
 import type { AppStore } from './store.ts';
 
-/** Subscribes to signals that are not part of the API: web-api.ts's "a new session began". */
-export type FreshSessionSource = (listener: () => void) => Unsubscribe;
-
-export function connectApi(api: ParleyApi, store: AppStore, freshSessions?: FreshSessionSource): Unsubscribe {
+export function connectApi(api: ParleyApi, store: AppStore, link?: PageLink): Unsubscribe {
   const subscriptions: Unsubscribe[] = [
     // The browser build's page socket came back: its session on the web server is a new one,
     // in none of our rooms (it reports its servers next).
-    freshSessions?.(() => sessionLost(store)) ?? (() => {}),
+    link?.onFreshSession(() => sessionLost(store)) ?? (() => {}),
+    link?.onLinkChange((up) => pageLinkChanged(store, up)) ?? (() => {}),
 
     api.on('serverChanged', (view) => {
       const before = store.getState().servers[view.key];

@@ -1,6 +1,6 @@
 /** Start-up: load what the API knows, then show where the user was (or the first live server). */
 import type { ParleyApi } from '../../../../shared/api/contract.ts';
-import { errorMessage } from '../../lib/describe-error.ts';
+import { errorCode, errorMessage } from '../../lib/describe-error.ts';
 import { serversListed, hostChanged } from '../slices/servers.ts';
 import { appInfoLoaded, settingsChanged } from '../slices/settings.ts';
 import { bootChanged, serverSelected } from '../slices/ui.ts';
@@ -31,7 +31,10 @@ export async function bootstrap(
     serversListed(store, servers);
     if (appInfo.canHost) hostChanged(store, await api.getHostStatus());
   } catch (error) {
-    bootChanged(store, { status: 'error', message: errorMessage(error) });
+    // The browser build's socket did not open (its server is down: the page came from the
+    // service worker's cache): not an error to retry by hand, start-up resumes when it is back.
+    if (errorCode(error) === 'disconnected') bootChanged(store, { status: 'offline' });
+    else bootChanged(store, { status: 'error', message: errorMessage(error) });
     return;
   }
   // Not awaited, and not fatal: the app works without the Nearby list (loadNearby says why).

@@ -6,7 +6,12 @@ import type { ConversationKey } from '../../lib/conversation-key.ts';
 import type { AppStore } from '../store.ts';
 import { lastSeq } from '../timeline.ts';
 
-export type BootStatus = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string };
+export type BootStatus =
+  | { status: 'loading' }
+  | { status: 'ready' }
+  | { status: 'error'; message: string }
+  /** The browser build's page socket is down (its server is away): start-up resumes once it is back. */
+  | { status: 'offline' };
 
 export type MainView =
   { kind: 'home' } | { kind: 'rooms'; server: string } | { kind: 'conversation'; key: ConversationKey };
@@ -39,6 +44,8 @@ export interface UiState {
   drawer: Drawer;
   dialog: DialogState;
   toasts: Toast[];
+  /** The browser build's page socket: null until it first opens or fails (and in the desktop app). */
+  pageLink: 'up' | 'down' | null;
 }
 
 export function initialUiState(): UiState {
@@ -51,7 +58,12 @@ export function initialUiState(): UiState {
     drawer: 'none',
     dialog: null,
     toasts: [],
+    pageLink: null,
   };
+}
+
+export function pageLinkChanged(store: AppStore, up: boolean): void {
+  store.setState((s) => (s.pageLink === (up ? 'up' : 'down') ? s : { pageLink: up ? 'up' : 'down' }));
 }
 
 export function bootChanged(store: AppStore, boot: BootStatus): void {
