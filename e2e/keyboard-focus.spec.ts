@@ -16,12 +16,8 @@ test('the message list shows a focus ring when reached with the keyboard', async
   await ada.composer.focus();
   await page.keyboard.press('Shift+Tab');
   await expect(list).toBeFocused();
-  const outline = await list.evaluate((element) => {
-    const style = getComputedStyle(element);
-    return { style: style.outlineStyle, width: style.outlineWidth };
-  });
-  expect(outline.style).toBe('solid');
-  expect(outline.width).toBe('2px');
+  await expect(list).toHaveCSS('outline-style', 'solid');
+  await expect(list).toHaveCSS('outline-width', '2px');
 });
 
 test('after creating a room the cursor is in its composer; after leaving one, focus is on the room list', async ({

@@ -17,7 +17,7 @@ test('a reload while the server is down shows "reconnecting" and recovers when i
   await ada.expectSent('general', 'before the outage');
   // The worker installed and keeps the shell (it controls the page once activated).
   await expect
-    .poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state ?? 'none'))
+    .poll(() => page.evaluate<string>("navigator.serviceWorker.ready.then((r) => r.active?.state ?? 'none')"))
     .toBe('activated');
 
   await server.stop();

@@ -6,7 +6,7 @@ vi.mock('electron', () => import('./electron-mock.ts'));
 import { isSafeExternalUrl, openExternalUrl, toSafeExternalUrl } from '../../src/main/external-links.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import { toSafeHttpUrl } from '../../src/shared/links.ts';
-import { linkify } from '../../src/renderer/src/lib/linkify.ts';
+import { linkify } from '../../src/renderer/src/features/messages/linkify.ts';
 import { resetElectronMock, shell } from './electron-mock.ts';
 
 beforeEach(() => resetElectronMock());

@@ -15,7 +15,7 @@ import type { Unsubscribe } from '../../src/shared/api/contract.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import type { PageLink } from '../../src/renderer/src/api/get-api.ts';
 import { App } from '../../src/renderer/src/components/app/App.tsx';
-import { roomKey } from '../../src/renderer/src/lib/conversation-key.ts';
+import { roomKey } from '../../src/renderer/src/features/conversations/conversation-key.ts';
 import { createAppStore } from '../../src/renderer/src/state/store.ts';
 import { chatMessage, FakeApi, room, SERVER, serverView } from './fake-api.ts';
 

@@ -2,7 +2,7 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { roomKey } from '../../src/renderer/src/lib/conversation-key.ts';
+import { roomKey } from '../../src/renderer/src/features/conversations/conversation-key.ts';
 import { FakeApi, SERVER, serverView } from './fake-api.ts';
 import { renderInRoom } from './render-app.tsx';
 

@@ -1,8 +1,8 @@
 /** Pure helpers: links, addresses, initials, avatar colours. */
 import { describe, expect, it } from 'vitest';
 import { AVATAR_COLORS, avatarColorIndex, initials } from '../../src/renderer/src/lib/avatar.ts';
-import { linkify } from '../../src/renderer/src/lib/linkify.ts';
-import { parseAddress } from '../../src/renderer/src/lib/parse-address.ts';
+import { linkify } from '../../src/renderer/src/features/messages/linkify.ts';
+import { parseAddress } from '../../src/renderer/src/features/servers/parse-address.ts';
 
 describe('linkify', () => {
   it('finds http(s) URLs and trims trailing punctuation', () => {

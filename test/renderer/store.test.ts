@@ -1,7 +1,7 @@
 /** The store's slices: pending → confirmed, failures, de-duplication, unread, history, renames. */
 import { describe, expect, it } from 'vitest';
-import { dmKey, roomKey } from '../../src/renderer/src/lib/conversation-key.ts';
-import { connectApi } from '../../src/renderer/src/state/connect-api.ts';
+import { dmKey, roomKey } from '../../src/renderer/src/features/conversations/conversation-key.ts';
+import { connectApi } from '../../src/renderer/src/state/api-events.ts';
 import { selectConversationList, selectServerSections } from '../../src/renderer/src/state/selectors.ts';
 import {
   conversationOpened,
@@ -11,12 +11,12 @@ import {
   messageReceived,
   messageRetrying,
   olderPageLoaded,
-} from '../../src/renderer/src/state/slices/conversations.ts';
-import { membersLoaded } from '../../src/renderer/src/state/slices/members.ts';
-import { serverChanged } from '../../src/renderer/src/state/slices/servers.ts';
-import { conversationShown } from '../../src/renderer/src/state/slices/ui.ts';
+} from '../../src/renderer/src/features/conversations/conversations-slice.ts';
+import { membersLoaded } from '../../src/renderer/src/features/members/members-slice.ts';
+import { serverChanged } from '../../src/renderer/src/features/servers/servers-slice.ts';
+import { conversationShown } from '../../src/renderer/src/state/ui-slice.ts';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store.ts';
-import { FIRST_ITEM_INDEX, type TimelineItem } from '../../src/renderer/src/state/timeline.ts';
+import { FIRST_ITEM_INDEX, type TimelineItem } from '../../src/renderer/src/features/conversations/timeline.ts';
 import { BOB, chatMessage, FakeApi, ME, SERVER, serverView } from './fake-api.ts';
 
 const GENERAL = roomKey(SERVER, 'r_general');

@@ -13,7 +13,7 @@
  *
  * Plain JavaScript (Vite copies public/ as it is): no imports, no build step.
  */
-/* global self, caches, fetch, URL, Response */
+/* global self, caches, fetch, URL */
 'use strict';
 
 const CACHE = 'parley-shell-v1';

@@ -11,7 +11,7 @@ import { App } from './components/app/App.tsx';
 import { StartupScreen } from './components/app/StartupScreen.tsx';
 import { errorMessage } from './lib/describe-error.ts';
 import { registerShellCache } from './lib/shell-cache.ts';
-import { pageStorage } from './state/remembered-rooms.ts';
+import { pageStorage } from './features/rooms/remembered-rooms.ts';
 import { createAppStore } from './state/store.ts';
 
 const container = document.getElementById('root');

@@ -5,12 +5,12 @@
  * API: commands/ do that, and connect-api.ts wires API events to actions.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { initialConversationsState, type ConversationsState } from './slices/conversations.ts';
-import { initialMembersState, type MembersState } from './slices/members.ts';
-import { initialNearbyState, type NearbyState } from './slices/nearby.ts';
-import { initialServersState, type ServersState } from './slices/servers.ts';
-import { initialSettingsState, type SettingsState } from './slices/settings.ts';
-import { initialUiState, type UiState } from './slices/ui.ts';
+import { initialConversationsState, type ConversationsState } from '../features/conversations/conversations-slice.ts';
+import { initialMembersState, type MembersState } from '../features/members/members-slice.ts';
+import { initialNearbyState, type NearbyState } from '../features/nearby/nearby-slice.ts';
+import { initialServersState, type ServersState } from '../features/servers/servers-slice.ts';
+import { initialSettingsState, type SettingsState } from '../features/settings/settings-slice.ts';
+import { initialUiState, type UiState } from './ui-slice.ts';
 
 export type AppState = SettingsState & ServersState & NearbyState & ConversationsState & MembersState & UiState;
 export type AppStore = StoreApi<AppState>;

@@ -5,12 +5,12 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ParleyApi } from '../../../../shared/api/contract.ts';
 import { ParleyContext, useAppState, useParley } from '../../hooks/use-parley.ts';
-import { bootstrap } from '../../state/commands/bootstrap.ts';
+import { bootstrap } from '../../state/bootstrap.ts';
 import type { PageLink } from '../../api/get-api.ts';
-import { connectApi } from '../../state/connect-api.ts';
-import { rememberOpenRooms, type KeyValueStorage } from '../../state/remembered-rooms.ts';
+import { connectApi } from '../../state/api-events.ts';
+import { rememberOpenRooms, type KeyValueStorage } from '../../features/rooms/remembered-rooms.ts';
 import type { AppStore } from '../../state/store.ts';
-import { Onboarding } from '../onboarding/Onboarding.tsx';
+import { Onboarding } from '../../features/settings/Onboarding.tsx';
 import { AppShell } from './AppShell.tsx';
 import { StartupScreen } from './StartupScreen.tsx';
 

@@ -2,8 +2,8 @@
 import { useEffect } from 'react';
 import { useAppState } from '../../hooks/use-parley.ts';
 import { focusIsLost, focusMainView } from '../../lib/focus-main.ts';
-import { ChatView } from '../chat/ChatView.tsx';
-import { RoomBrowser } from '../rooms/RoomBrowser.tsx';
+import { ChatView } from '../../features/conversations/ChatView.tsx';
+import { RoomBrowser } from '../../features/rooms/RoomBrowser.tsx';
 import { HomeView } from './HomeView.tsx';
 
 export function MainView() {

@@ -1,6 +1,6 @@
 /** Short-lived notifications (errors of background actions), announced politely. */
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
-import { toastDismissed } from '../../state/slices/ui.ts';
+import { toastDismissed } from '../../state/ui-slice.ts';
 import { Icon } from './Icon.tsx';
 
 export function Toasts() {
