@@ -9,7 +9,7 @@ import type { NearbyServerView } from '../../src/shared/api/contract.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import { bootstrap } from '../../src/renderer/src/state/bootstrap.ts';
 import { loadNearby } from '../../src/renderer/src/features/nearby/nearby-commands.ts';
-import { connectApi } from '../../src/renderer/src/state/api-events.ts';
+import { connectApi } from '../../src/renderer/src/state/feature-events.ts';
 import { createAppStore } from '../../src/renderer/src/state/store.ts';
 import { FakeApi, nearbyServer, SERVER, serverView } from './fake-api.ts';
 import { renderApp } from './render-app.tsx';

@@ -1,7 +1,8 @@
 /** The store's slices: pending → confirmed, failures, de-duplication, unread, history, renames. */
 import { describe, expect, it } from 'vitest';
 import { dmKey, roomKey } from '../../src/renderer/src/features/conversations/conversation-key.ts';
-import { connectApi } from '../../src/renderer/src/state/api-events.ts';
+import { connectEvents, type EventWiring } from '../../src/renderer/src/state/api-events.ts';
+import { connectApi } from '../../src/renderer/src/state/feature-events.ts';
 import { selectConversationList, selectServerSections } from '../../src/renderer/src/state/selectors.ts';
 import {
   conversationOpened,
@@ -17,7 +18,7 @@ import { serverChanged } from '../../src/renderer/src/features/servers/servers-s
 import { conversationShown } from '../../src/renderer/src/state/ui-slice.ts';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store.ts';
 import { FIRST_ITEM_INDEX, type TimelineItem } from '../../src/renderer/src/features/conversations/timeline.ts';
-import { BOB, chatMessage, FakeApi, ME, SERVER, serverView } from './fake-api.ts';
+import { BOB, chatMessage, FakeApi, ME, room, SERVER, serverView } from './fake-api.ts';
 
 const GENERAL = roomKey(SERVER, 'r_general');
 
@@ -230,5 +231,21 @@ describe('selectors', () => {
     const sections = selectServerSections(store.getState());
     store.setState({ drafts: { [GENERAL]: 'typing more' } });
     expect(selectServerSections(store.getState())).toBe(sections);
+  });
+});
+
+describe('the event-wiring registry', () => {
+  it('subscribes every feature’s handlers in order, and unsubscribes them all', () => {
+    const api = new FakeApi();
+    const store = createAppStore();
+    const heard: string[] = [];
+    const first: EventWiring = ({ api: a }) => [a.on('roomCreated', () => heard.push('first'))];
+    const second: EventWiring = ({ api: a }) => [a.on('roomCreated', () => heard.push('second'))];
+    const disconnect = connectEvents({ api, store, link: undefined }, [first, second]);
+    api.emit('roomCreated', { server: SERVER, room: room() });
+    expect(heard).toEqual(['first', 'second']);
+    disconnect();
+    api.emit('roomCreated', { server: SERVER, room: room() });
+    expect(heard).toEqual(['first', 'second']);
   });
 });

@@ -1,7 +1,8 @@
 /** Start-up: load what the API knows, then show where the user was (or the first live server). */
 import type { ParleyApi } from '../../../shared/api/contract.ts';
 import { errorCode, errorMessage } from '../lib/describe-error.ts';
-import { serversListed, hostChanged } from '../features/servers/servers-slice.ts';
+import { hostChanged } from '../features/hosting/hosting-slice.ts';
+import { serversListed } from '../features/servers/servers-slice.ts';
 import { appInfoLoaded, settingsChanged } from '../features/settings/settings-slice.ts';
 import { bootChanged, serverSelected } from './ui-slice.ts';
 import type { AppStore } from './store.ts';

@@ -7,7 +7,7 @@ import type { ParleyApi } from '../../../../shared/api/contract.ts';
 import { ParleyContext, useAppState, useParley } from '../../hooks/use-parley.ts';
 import { bootstrap } from '../../state/bootstrap.ts';
 import type { PageLink } from '../../api/get-api.ts';
-import { connectApi } from '../../state/api-events.ts';
+import { connectApi } from '../../state/feature-events.ts';
 import { rememberOpenRooms, type KeyValueStorage } from '../../features/rooms/remembered-rooms.ts';
 import type { AppStore } from '../../state/store.ts';
 import { Onboarding } from '../../features/settings/Onboarding.tsx';

@@ -1,7 +1,7 @@
 /** The conversation's title and topic, with the member list toggle and Leave / Close. */
 import { NARROW_QUERY, useMediaQuery } from '../../hooks/use-media-query.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
-import { closeDm } from './conversations-commands.ts';
+import { closeDm } from '../dms/dms-commands.ts';
 import { leaveRoom } from '../rooms/rooms-commands.ts';
 import { selectMembers } from '../../state/selectors.ts';
 import type { ConversationMeta } from './conversations-slice.ts';

@@ -1,6 +1,6 @@
 /** A room or DM in the sidebar, with its unread count. */
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
-import { openDm } from './conversations-commands.ts';
+import { openDm } from '../dms/dms-commands.ts';
 import { openRoom } from '../rooms/rooms-commands.ts';
 import { selectUnread } from '../../state/selectors.ts';
 import type { ConversationMeta } from './conversations-slice.ts';

@@ -9,7 +9,14 @@
  */
 import type { HistoryPage } from '../../../../shared/api/contract.ts';
 import type { ChatMessage, DmSummary, UserRef } from '../../../../shared/protocol/server-frames.ts';
-import { dmKey, messageKey, roomKey, type ConversationKey, type ConversationKind } from './conversation-key.ts';
+import {
+  conversationOfMessage,
+  dmKey,
+  keyOf,
+  type ConversationKey,
+  type ConversationKind,
+  type ConversationRef,
+} from './conversation-key.ts';
 import type { AppState, AppStore } from '../../state/store.ts';
 import {
   addNotice,
@@ -75,17 +82,12 @@ function selfIdOf(s: AppState, server: string): string | null {
 
 /** The name we last saw for a user on a server (rooms' member lists), if any. */
 function knownName(s: AppState, server: string, userId: string): string | undefined {
-  const prefix = `${server}|`;
   for (const [key, list] of Object.entries(s.members)) {
-    if (!key.startsWith(prefix)) continue;
+    if (s.conversations[key]?.server !== server) continue;
     const user = list.find((m) => m.id === userId);
     if (user) return user.name;
   }
   return s.servers[server]?.self?.id === userId ? s.servers[server]?.self?.name : undefined;
-}
-
-function keyOf(init: ConversationInit): ConversationKey {
-  return init.kind === 'room' ? roomKey(init.server, init.id) : dmKey(init.server, init.id);
 }
 
 /** Adds the conversation if new, else refreshes its title/topic. Returns its key. */
@@ -196,25 +198,26 @@ export function olderPageLoaded(store: AppStore, key: ConversationKey, page: His
 export function messageReceived(store: AppStore, server: string, message: ChatMessage): void {
   store.setState((s) => {
     const selfId = selfIdOf(s, server);
+    // Our own message goes where we sent it from (the pending entry), else where it belongs.
     const pendingKey = s.pendingIndex[message.msgId];
     const ours = selfId === null || message.from === selfId;
-    const key =
-      pendingKey !== undefined && ours && pendingKey.startsWith(`${server}|`)
-        ? pendingKey
-        : messageKey(server, message, selfId);
-    if (key === null) return s;
+    const pendingMeta = pendingKey === undefined ? undefined : s.conversations[pendingKey];
+    const ref: ConversationRef | null =
+      ours && pendingMeta?.server === server ? pendingMeta : conversationOfMessage(server, message, selfId);
+    if (ref === null) return s;
+    const key = keyOf(ref);
 
     let meta = s.conversations[key];
     if (!meta) {
       // A DM from someone new (or a room this window had not opened): it appears in the list.
-      const isRoom = message.room !== undefined;
-      const id = isRoom ? message.room! : key.slice(key.indexOf('|dm:') + 4);
-      const title = isRoom
-        ? (s.directories[server]?.rooms.find((r) => r.id === id)?.name ?? 'Room')
-        : id === message.from
-          ? message.fromName
-          : (knownName(s, server, id) ?? 'Direct message');
-      meta = { key, server, kind: isRoom ? 'room' : 'dm', id, title, topic: '', lastActivity: 0 };
+      const { kind, id } = ref;
+      const title =
+        kind === 'room'
+          ? (s.directories[server]?.rooms.find((r) => r.id === id)?.name ?? 'Room')
+          : id === message.from
+            ? message.fromName
+            : (knownName(s, server, id) ?? 'Direct message');
+      meta = { key, server, kind, id, title, topic: '', lastActivity: 0 };
     }
     // The sender's name at sending time is the freshest name we have for a DM partner.
     const title = meta.kind === 'dm' && message.from === meta.id ? message.fromName : meta.title;
@@ -342,7 +345,9 @@ export function conversationClosed(store: AppStore, key: ConversationKey): void 
 
 /** Drops every conversation of a server (the server was forgotten). Returns their keys. */
 export function serverConversationsRemoved(store: AppStore, server: string): ConversationKey[] {
-  const keys = Object.keys(store.getState().conversations).filter((key) => key.startsWith(`${server}|`));
+  const keys = Object.values(store.getState().conversations)
+    .filter((meta) => meta.server === server)
+    .map((meta) => meta.key);
   store.setState((s) => removeConversations(s, new Set(keys)));
   return keys;
 }

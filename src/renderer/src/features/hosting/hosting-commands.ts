@@ -1,7 +1,7 @@
 /** Hosting commands (desktop only): start and stop the room server this app runs. */
 import type { HostView, ParleyApi } from '../../../../shared/api/contract.ts';
 import { errorMessage } from '../../lib/describe-error.ts';
-import { hostChanged } from '../servers/servers-slice.ts';
+import { hostChanged } from './hosting-slice.ts';
 import { roomsShown, toastShown } from '../../state/ui-slice.ts';
 import type { AppStore } from '../../state/store.ts';
 

@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ServerStatus } from '../../../../shared/api/contract.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
-import { openDm } from '../conversations/conversations-commands.ts';
+import { openDm } from '../dms/dms-commands.ts';
 import { selectActiveKey, selectConversation, selectMembers } from '../../state/selectors.ts';
 import { drawerChanged } from '../../state/ui-slice.ts';
 import { Avatar } from '../../components/common/Avatar.tsx';

@@ -35,12 +35,11 @@ export function memberLeft(store: AppStore, key: ConversationKey, userId: string
 
 /** Renames a user in every room of `server`. Returns the room keys where they are a member. */
 export function memberRenamed(store: AppStore, server: string, user: UserRef): ConversationKey[] {
-  const prefix = `${server}|room:`;
   const rooms: ConversationKey[] = [];
   store.setState((s) => {
     let members = s.members;
     for (const [key, list] of Object.entries(s.members)) {
-      if (!key.startsWith(prefix)) continue;
+      if (s.conversations[key]?.server !== server) continue;
       const index = list.findIndex((m) => m.id === user.id);
       if (index === -1) continue;
       rooms.push(key);

@@ -1,8 +1,8 @@
 /**
- * Servers slice: every server in the list (live view from the API), the hosted server's status,
- * and each server's room directory (for the room browser).
+ * Servers slice: every server in the list (live view from the API), each server's room directory
+ * (for the room browser), and which servers' sessions lost our rooms.
  */
-import type { HostView, ServerView } from '../../../../shared/api/contract.ts';
+import type { ServerView } from '../../../../shared/api/contract.ts';
 import type { RoomInfo } from '../../../../shared/protocol/server-frames.ts';
 import type { AppStore } from '../../state/store.ts';
 
@@ -17,8 +17,6 @@ export interface ServersState {
   servers: Record<string, ServerView>;
   /** Keys in the order the API listed them; new servers are appended. */
   serverOrder: string[];
-  /** Null until loaded (and on builds that cannot host). */
-  host: HostView | null;
   directories: Record<string, RoomDirectory>;
   /**
    * Servers whose session is no longer in the rooms we have open: the client behind them went
@@ -29,7 +27,7 @@ export interface ServersState {
 }
 
 export function initialServersState(): ServersState {
-  return { servers: {}, serverOrder: [], host: null, directories: {}, sessionLost: {} };
+  return { servers: {}, serverOrder: [], directories: {}, sessionLost: {} };
 }
 
 export const EMPTY_DIRECTORY: RoomDirectory = Object.freeze({
@@ -80,10 +78,6 @@ export function takeSessionLost(store: AppStore, key: string): boolean {
     });
   }
   return lost;
-}
-
-export function hostChanged(store: AppStore, host: HostView): void {
-  store.setState({ host });
 }
 
 export function roomsLoading(store: AppStore, server: string): void {
