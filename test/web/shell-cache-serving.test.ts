@@ -17,7 +17,10 @@ afterEach(cleanupAll);
 
 async function serveFolder(): Promise<number> {
   const dir = tempDir();
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="/assets/index-AbCdEfGh.js"></script>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><script type="module" src="/assets/index-AbCdEfGh.js"></script>',
+  );
   writeFileSync(join(dir, SERVICE_WORKER), "self.addEventListener('fetch', () => {});\n");
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'assets', 'index-AbCdEfGh.js'), 'console.log(1);\n');
