@@ -131,6 +131,27 @@ describe('with a fresh session behind the page (the browser build after its sock
     expect(api.callsTo('joinRoom').length).toBe(joins + 3);
   });
 
+  it('asks from seq 0 for a room that was empty, and for nothing in a room never loaded', async () => {
+    const fresh = new FreshSessions();
+    const api = new FakeApi();
+    api.rooms = [room({ id: 'r_empty', name: 'empty', topic: '', lastSeq: 0 })];
+    const store = createAppStore();
+    const user = userEvent.setup();
+    render(
+      <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>
+        <App api={api} store={store} link={fresh} />
+      </VirtuosoMockContext.Provider>,
+    );
+    await user.click(await screen.findByRole('button', { name: 'Join empty' }));
+    await screen.findByRole('textbox', { name: 'Message #empty' });
+    const joins = api.callsTo('joinRoom').length;
+    act(() => fresh.fire());
+    act(() => api.emit('serverChanged', serverView({ status: 'idle', self: null })));
+    act(() => api.emit('serverChanged', serverView()));
+    // Everything after 0 is what was posted while away: the library emits it as events.
+    await waitFor(() => expect(api.callsTo('joinRoom').slice(joins)).toEqual([[SERVER, 'r_empty', { since: 0 }]]));
+  });
+
   it('re-opens the rooms of a server it had been disconnected from (its client was gone)', async () => {
     const { api } = await renderWithThreeRooms();
     const joins = api.callsTo('joinRoom').length;

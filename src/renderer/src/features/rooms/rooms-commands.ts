@@ -93,13 +93,16 @@ export async function reopenRoom(api: ParleyApi, store: AppStore, key: Conversat
   const meta = state.conversations[key];
   const timeline = state.timelines[key];
   if (!meta || meta.kind !== 'room' || !timeline) return;
-  const since = lastSeq(timeline.items);
   if (!timeline.loaded) conversationLoading(store, key, 'initial');
   let result: RoomJoinResult;
   try {
-    // No third argument at all without a since: over the browser build's JSON wire an
-    // `undefined` argument would arrive as null, which the argument schema refuses.
-    result = since > 0 ? await api.joinRoom(meta.server, meta.id, { since }) : await api.joinRoom(meta.server, meta.id);
+    // A room we have loaded asks from the newest seq it has — 0 when it was empty: everything
+    // is news then. One never loaded asks for nothing (its latest page is all it needs), with no
+    // third argument at all: over the browser build's JSON wire an `undefined` argument would
+    // arrive as null, which the argument schema refuses.
+    result = timeline.loaded
+      ? await api.joinRoom(meta.server, meta.id, { since: lastSeq(timeline.items) })
+      : await api.joinRoom(meta.server, meta.id);
   } catch (error) {
     if (errorCode(error) === 'room_not_found') {
       toastShown(store, `The room ${meta.title} no longer exists.`, 'info');
