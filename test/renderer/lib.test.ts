@@ -1,5 +1,5 @@
 /** Pure helpers: links, addresses, initials, avatar colours. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AVATAR_COLORS, avatarColorIndex, initials } from '../../src/renderer/src/lib/avatar.ts';
 import { linkify } from '../../src/renderer/src/features/messages/linkify.ts';
 import { parseAddress } from '../../src/renderer/src/features/servers/parse-address.ts';
@@ -147,5 +147,24 @@ describe('avatar colours', () => {
       m[2]!.toLowerCase(),
     ]);
     expect(classes).toEqual(AVATAR_COLORS.map((color, i) => [i, color]));
+  });
+});
+
+describe('registerShellCache', () => {
+  it('registers the app-shell service worker in the browser build only, never in the desktop app', async () => {
+    const { registerShellCache } = await import('../../src/renderer/src/lib/shell-cache.ts');
+    const register = vi.fn(async () => ({}));
+    Object.defineProperty(navigator, 'serviceWorker', { value: { register }, configurable: true });
+    try {
+      registerShellCache(true);
+      expect(register).not.toHaveBeenCalled();
+      registerShellCache(false);
+      expect(register).toHaveBeenCalledTimes(1);
+      const [url, options] = register.mock.calls[0] as unknown as [URL, RegistrationOptions];
+      expect(new URL(String(url)).pathname).toBe('/sw.js');
+      expect(options).toEqual({ scope: './' });
+    } finally {
+      Reflect.deleteProperty(navigator, 'serviceWorker');
+    }
   });
 });

@@ -35,14 +35,22 @@ function linkedFiles(html, base) {
   return [...files];
 }
 
-/** Stores the page and everything it links, from a fresh network answer for the page. */
+/**
+ * Stores the page and everything it links, from a fresh network answer for the page, and drops
+ * what an older build linked (hashed names: a new build links new files, the old ones go).
+ */
 async function keepShell(response) {
   const cache = await caches.open(CACHE);
   const html = await response.clone().text();
-  await cache.put(SHELL, response);
+  const linked = linkedFiles(html, SHELL);
   const missing = [];
-  for (const file of linkedFiles(html, SHELL)) if (!(await cache.match(file, { ignoreVary: true }))) missing.push(file);
+  for (const file of linked) if (!(await cache.match(file, { ignoreVary: true }))) missing.push(file);
   await cache.addAll(missing);
+  await cache.put(SHELL, response);
+  const keep = new Set([SHELL, ...linked]);
+  for (const request of await cache.keys()) {
+    if (!keep.has(request.url) && HASHED_ASSET.test(new URL(request.url).pathname)) await cache.delete(request);
+  }
 }
 
 self.addEventListener('install', (event) => {
