@@ -132,4 +132,16 @@ describe('notices from the session', () => {
     act(() => within(toasts).getByRole('button', { name: 'Dismiss' }).click());
     expect(toasts.textContent).toBe('');
   });
+
+  it('offers to change the name from a name_taken notice', async () => {
+    const api = new FakeApi();
+    await renderInRoom(api);
+    act(() =>
+      api.emit('notice', { server: serverView().key, code: 'name_taken', message: 'You are “Ada (2)” for now.' }),
+    );
+    const toasts = document.querySelector<HTMLElement>('.toasts')!;
+    act(() => within(toasts).getByRole('button', { name: 'Change name' }).click());
+    expect(await screen.findByRole('dialog', { name: 'Settings' })).toBeTruthy();
+    expect(toasts.textContent).toBe('');
+  });
 });

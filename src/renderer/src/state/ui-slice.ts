@@ -31,6 +31,13 @@ export interface Toast {
   id: number;
   text: string;
   tone: 'info' | 'error';
+  /** A button on the toast that does what the text suggests (e.g. open Settings to rename). */
+  action?: ToastAction;
+}
+
+export interface ToastAction {
+  label: string;
+  run: () => void;
 }
 
 export interface UiState {
@@ -152,8 +159,9 @@ export function toastShown(
   text: string,
   tone: Toast['tone'] = 'error',
   lifetimeMs: number | null = TOAST_MS,
+  action?: ToastAction,
 ): void {
-  const toast: Toast = { id: ++toastCounter, text, tone };
+  const toast: Toast = { id: ++toastCounter, text, tone, ...(action ? { action } : {}) };
   // At most three at a time: the oldest goes.
   store.setState((s) => ({ toasts: [...s.toasts.slice(-2), toast] }));
   if (lifetimeMs !== null) setTimeout(() => toastDismissed(store, toast.id), lifetimeMs);

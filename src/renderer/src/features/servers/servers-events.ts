@@ -1,6 +1,6 @@
 /** Server events: the live view of each server, servers removed, notices, the page's own link. */
 import type { EventWiring } from '../../state/api-events.ts';
-import { pageLinkChanged, serverSelected, toastShown, viewRepaired } from '../../state/ui-slice.ts';
+import { dialogOpened, pageLinkChanged, serverSelected, toastShown, viewRepaired } from '../../state/ui-slice.ts';
 import { serverConversationsRemoved } from '../conversations/conversations-slice.ts';
 import { membersRemoved } from '../members/members-slice.ts';
 import { autoConnect, serverConnected } from './servers-commands.ts';
@@ -34,9 +34,10 @@ export const serverEvents: EventWiring = ({ api, store, link }) => [
   }),
 
   // Something to tell the user about a server (e.g. name_taken: we got in as "Ada (2)"): it
-  // stays on screen until dismissed.
-  api.on('notice', ({ server, message }) => {
+  // stays on screen until dismissed; for a name, with the way to choose another.
+  api.on('notice', ({ server, code, message }) => {
     const name = store.getState().servers[server]?.name ?? server;
-    toastShown(store, `${name}: ${message}`, 'info', null);
+    const rename = { label: 'Change name', run: () => dialogOpened(store, { kind: 'settings' }) };
+    toastShown(store, `${name}: ${message}`, 'info', null, code === 'name_taken' ? rename : undefined);
   }),
 ];
