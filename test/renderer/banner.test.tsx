@@ -69,6 +69,21 @@ describe('connection banner', () => {
     expect(banner().textContent).not.toContain('ECONNREFUSED');
   });
 
+  it('keeps saying the host closed the server while the attempts after it are refused', async () => {
+    const api = new FakeApi();
+    await renderInRoom(api);
+    act(() => api.emit('serverChanged', reconnecting(500, { code: 'server_shutdown', message: 'Shutting down' })));
+    expect(within(banner()).getByText(/^The host closed the server\./)).toBeTruthy();
+    // The first attempt after it finds nothing listening: still the same outage, same reason.
+    const refused = { code: 'disconnected', message: 'connect ECONNREFUSED 192.168.1.20:7275' };
+    act(() => api.emit('serverChanged', reconnecting(1000, refused)));
+    expect(within(banner()).getByText(/^The host closed the server\./)).toBeTruthy();
+    // A new outage (after being connected again) has its own reason.
+    act(() => api.emit('serverChanged', serverView()));
+    act(() => api.emit('serverChanged', reconnecting(1000, refused)));
+    expect(within(banner()).getByText('The server is not accepting connections.')).toBeTruthy();
+  });
+
   it('keeps the ticking number out of the live region', async () => {
     const api = new FakeApi();
     await renderInRoom(api);

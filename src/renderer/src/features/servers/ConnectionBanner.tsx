@@ -42,12 +42,16 @@ function downReason(error: ServerView['error']): string | null {
  * live region, and a number changing every second would be announced every second.
  */
 function ReconnectingBanner({ view }: { view: ServerView }) {
+  // What began this outage says more than "refused" from the attempts after it, unless it was
+  // only a plain drop.
+  const cause = useAppState((s) => s.outageCauses[view.key]);
+  const why = cause && downReason(cause) !== null ? cause : view.error;
   // The same shared clock as the sidebar's status line, so both show the same number.
   const seconds = useClock(
     (now) => (view.retryAt === null ? 0 : secondsUntil(view.retryAt, now)),
     COUNTDOWN_INTERVAL_MS,
   );
-  const detail = [downReason(view.error), unsentText(view.unsent)].filter(Boolean).join(' ');
+  const detail = [downReason(why), unsentText(view.unsent)].filter(Boolean).join(' ');
   return (
     <div className="banner banner--warning">
       <Icon name="alert" />

@@ -24,10 +24,16 @@ export interface ServersState {
    * dropped, which ends its session on the web server). Their next `connected` joins them again.
    */
   sessionLost: Record<string, true>;
+  /**
+   * Why each server's current outage began (the error of its first `reconnecting` after being
+   * connected): "the host closed the server" stays the reason while the attempts after it are
+   * merely refused. Cleared once connected (or idle) again.
+   */
+  outageCauses: Record<string, { code: string; message: string }>;
 }
 
 export function initialServersState(): ServersState {
-  return { servers: {}, serverOrder: [], directories: {}, sessionLost: {} };
+  return { servers: {}, serverOrder: [], directories: {}, sessionLost: {}, outageCauses: {} };
 }
 
 export const EMPTY_DIRECTORY: RoomDirectory = Object.freeze({
@@ -44,10 +50,23 @@ export function serversListed(store: AppStore, views: ServerView[]): void {
 }
 
 export function serverChanged(store: AppStore, view: ServerView): void {
-  store.setState((s) => ({
-    servers: { ...s.servers, [view.key]: view },
-    serverOrder: s.serverOrder.includes(view.key) ? s.serverOrder : [...s.serverOrder, view.key],
-  }));
+  store.setState((s) => {
+    const before = s.servers[view.key];
+    let outageCauses = s.outageCauses;
+    if (view.status === 'connected' || view.status === 'idle') {
+      if (view.key in outageCauses) {
+        const { [view.key]: _over, ...rest } = outageCauses;
+        outageCauses = rest;
+      }
+    } else if (view.status === 'reconnecting' && before?.status === 'connected' && view.error !== null) {
+      outageCauses = { ...outageCauses, [view.key]: view.error };
+    }
+    return {
+      servers: { ...s.servers, [view.key]: view },
+      serverOrder: s.serverOrder.includes(view.key) ? s.serverOrder : [...s.serverOrder, view.key],
+      outageCauses,
+    };
+  });
 }
 
 export function serverRemoved(store: AppStore, key: string): void {
@@ -55,7 +74,14 @@ export function serverRemoved(store: AppStore, key: string): void {
     const { [key]: _removed, ...servers } = s.servers;
     const { [key]: _directory, ...directories } = s.directories;
     const { [key]: _lost, ...lost } = s.sessionLost;
-    return { servers, directories, sessionLost: lost, serverOrder: s.serverOrder.filter((k) => k !== key) };
+    const { [key]: _cause, ...outageCauses } = s.outageCauses;
+    return {
+      servers,
+      directories,
+      sessionLost: lost,
+      outageCauses,
+      serverOrder: s.serverOrder.filter((k) => k !== key),
+    };
   });
 }
 
