@@ -5,28 +5,16 @@
  */
 import { shell } from 'electron';
 import { ApiError } from '../shared/api/proxy.ts';
-
-/** Same bound as the `openLink` argument schema. */
-const MAX_URL_CHARS = 8192;
-const SAFE_PROTOCOLS = new Set(['http:', 'https:']);
+import { toSafeHttpUrl } from '../shared/links.ts';
 
 /**
- * The normalized http(s) URL to open, or null if `url` must not be opened: not a string, too long,
- * unparsable, another scheme (file:, javascript:, data:, smb:, custom app schemes…), no host, or
- * user:password@ credentials (which make `https://bank.example@evil.example` look like a bank).
+ * The normalized http(s) URL to open, or null if `url` must not be opened: src/shared/links.ts's
+ * rule, the one the renderer uses to decide what is a link (not a string, too long, unparsable,
+ * another scheme — file:, javascript:, data:, smb:, custom app schemes… —, no host, or
+ * user:password@ credentials, which make `https://bank.example@evil.example` look like a bank).
  */
 export function toSafeExternalUrl(url: unknown): string | null {
-  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL_CHARS) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (!SAFE_PROTOCOLS.has(parsed.protocol)) return null;
-  if (parsed.hostname === '') return null;
-  if (parsed.username !== '' || parsed.password !== '') return null;
-  return parsed.href;
+  return toSafeHttpUrl(url);
 }
 
 export function isSafeExternalUrl(url: unknown): boolean {

@@ -5,6 +5,8 @@ vi.mock('electron', () => import('./electron-mock.ts'));
 
 import { isSafeExternalUrl, openExternalUrl, toSafeExternalUrl } from '../../src/main/external-links.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
+import { toSafeHttpUrl } from '../../src/shared/links.ts';
+import { linkify } from '../../src/renderer/src/features/messages/linkify.ts';
 import { resetElectronMock, shell } from './electron-mock.ts';
 
 beforeEach(() => resetElectronMock());
@@ -44,6 +46,8 @@ describe('isSafeExternalUrl', () => {
     ['https://:443/'],
     ['https://user:pass@bank.example@evil.example/'],
     ['https://bank.example@evil.example/'],
+    ['https://bank@evil.example'],
+    ['https://:secret@host.example/'],
     [''],
     [`https://example.com/${'a'.repeat(9000)}`],
   ])('refuses %s', (url) => {
@@ -60,6 +64,21 @@ describe('isSafeExternalUrl', () => {
   it('returns the normalized URL, not the input string', () => {
     expect(toSafeExternalUrl('  https://EXAMPLE.com/a b\n')).toBe('https://example.com/a%20b');
     expect(toSafeExternalUrl('https://exa\tmple.com/')).toBe('https://example.com/');
+  });
+});
+
+describe('one URL rule for the desktop and the renderer', () => {
+  it.each([
+    'https://example.com/x',
+    'http://192.168.1.20:8080/',
+    'https://bank@evil.example',
+    'https://user:pass@host.example/',
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+  ])('%s: opened here exactly when the renderer makes it a link', (url) => {
+    const linked = linkify(url).some((segment) => segment.kind === 'link');
+    expect(isSafeExternalUrl(url)).toBe(linked);
+    expect(toSafeExternalUrl(url)).toBe(toSafeHttpUrl(url));
   });
 });
 

@@ -69,6 +69,21 @@ describe('connection banner', () => {
     expect(banner().textContent).not.toContain('ECONNREFUSED');
   });
 
+  it('keeps saying the host closed the server while the attempts after it are refused', async () => {
+    const api = new FakeApi();
+    await renderInRoom(api);
+    act(() => api.emit('serverChanged', reconnecting(500, { code: 'server_shutdown', message: 'Shutting down' })));
+    expect(within(banner()).getByText(/^The host closed the server\./)).toBeTruthy();
+    // The first attempt after it finds nothing listening: still the same outage, same reason.
+    const refused = { code: 'disconnected', message: 'connect ECONNREFUSED 192.168.1.20:7275' };
+    act(() => api.emit('serverChanged', reconnecting(1000, refused)));
+    expect(within(banner()).getByText(/^The host closed the server\./)).toBeTruthy();
+    // A new outage (after being connected again) has its own reason.
+    act(() => api.emit('serverChanged', serverView()));
+    act(() => api.emit('serverChanged', reconnecting(1000, refused)));
+    expect(within(banner()).getByText('The server is not accepting connections.')).toBeTruthy();
+  });
+
   it('keeps the ticking number out of the live region', async () => {
     const api = new FakeApi();
     await renderInRoom(api);
@@ -109,5 +124,39 @@ describe('connection banner', () => {
     expect(screen.getByRole('alert').textContent).toContain('Someone on this server already uses your display name.');
     expect(screen.getByRole('button', { name: 'Change name' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+});
+
+describe('notices from the session', () => {
+  it('shows a name_taken notice in words, naming the server, until dismissed', async () => {
+    const api = new FakeApi();
+    await renderInRoom(api);
+    vi.useFakeTimers({ now: Date.now() });
+    act(() =>
+      api.emit('notice', {
+        server: serverView().key,
+        code: 'name_taken',
+        message: 'Someone else now uses “Ada”: you are “Ada (2)” here. Choose another name in Settings.',
+      }),
+    );
+    const toasts = document.querySelector<HTMLElement>('.toasts')!;
+    expect(toasts.textContent).toContain('Kitchen: Someone else now uses “Ada”: you are “Ada (2)” here.');
+    // Not a passing error: it stays until read.
+    act(() => vi.advanceTimersByTime(60_000));
+    expect(toasts.textContent).toContain('you are “Ada (2)” here');
+    act(() => within(toasts).getByRole('button', { name: 'Dismiss' }).click());
+    expect(toasts.textContent).toBe('');
+  });
+
+  it('offers to change the name from a name_taken notice', async () => {
+    const api = new FakeApi();
+    await renderInRoom(api);
+    act(() =>
+      api.emit('notice', { server: serverView().key, code: 'name_taken', message: 'You are “Ada (2)” for now.' }),
+    );
+    const toasts = document.querySelector<HTMLElement>('.toasts')!;
+    act(() => within(toasts).getByRole('button', { name: 'Change name' }).click());
+    expect(await screen.findByRole('dialog', { name: 'Settings' })).toBeTruthy();
+    expect(toasts.textContent).toBe('');
   });
 });

@@ -1,9 +1,9 @@
 /** The composer: Enter sends, Shift+Enter is a new line, nothing is sent during IME composition. */
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { roomKey } from '../../src/renderer/src/lib/conversation-key.ts';
-import { FakeApi, SERVER } from './fake-api.ts';
+import { roomKey } from '../../src/renderer/src/features/conversations/conversation-key.ts';
+import { FakeApi, SERVER, serverView } from './fake-api.ts';
 import { renderInRoom } from './render-app.tsx';
 
 describe('composer', () => {
@@ -48,6 +48,32 @@ describe('composer', () => {
     expect(screen.getByText('1 character over the limit of 4000.')).toBeTruthy();
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(api.sent).toEqual([]);
+  });
+
+  it("uses its server's limit from the welcome, not a fixed 4000", async () => {
+    const api = new FakeApi();
+    api.servers = [serverView({ limits: { ...serverView().limits!, maxTextChars: 100 } })];
+    await renderInRoom(api);
+    const box = screen.getByRole('textbox', { name: 'Message #general' });
+    fireEvent.change(box, { target: { value: 'x'.repeat(101) } });
+    expect(screen.getByText('1 character over the limit of 100.')).toBeTruthy();
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(api.sent).toEqual([]);
+    // A longer limit lets longer text through.
+    act(() => api.emit('serverChanged', serverView({ limits: { ...serverView().limits!, maxTextChars: 8000 } })));
+    fireEvent.change(box, { target: { value: 'y'.repeat(5000) } });
+    expect(screen.queryByText(/over the limit/)).toBeNull();
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(api.sent.map((s) => s.text.length)).toEqual([5000]);
+  });
+
+  it('falls back to the default limit while the server has announced none', async () => {
+    const api = new FakeApi();
+    api.servers = [serverView({ limits: null })];
+    await renderInRoom(api);
+    const box = screen.getByRole('textbox', { name: 'Message #general' });
+    fireEvent.change(box, { target: { value: 'x'.repeat(4001) } });
+    expect(screen.getByText('1 character over the limit of 4000.')).toBeTruthy();
   });
 
   it('keeps a draft per conversation in the store', async () => {

@@ -7,7 +7,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/shared/api/proxy.ts';
-import { dialogOpened } from '../../src/renderer/src/state/slices/ui.ts';
+import { dialogOpened } from '../../src/renderer/src/state/ui-slice.ts';
 import { FakeApi } from './fake-api.ts';
 import { renderApp, type Rendered } from './render-app.tsx';
 

@@ -265,8 +265,10 @@ export class FakeApi implements ParleyApi {
     return { ...created };
   }
 
-  async joinRoom(server: string, roomId: string): Promise<RoomJoinResult> {
-    this.record('joinRoom', [server, roomId]);
+  async joinRoom(...args: [server: string, roomId: string, options?: { since: number }]): Promise<RoomJoinResult> {
+    // Recorded as passed: a trailing `undefined` would reach the browser build's wire as null.
+    this.record('joinRoom', args);
+    const [, roomId] = args;
     const info = this.rooms.find((r) => r.id === roomId);
     if (!info) throw new ApiError('room_not_found', 'No room has this id.');
     const all = this.roomMessages.get(roomId) ?? [];

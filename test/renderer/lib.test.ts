@@ -1,8 +1,8 @@
 /** Pure helpers: links, addresses, initials, avatar colours. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AVATAR_COLORS, avatarColorIndex, initials } from '../../src/renderer/src/lib/avatar.ts';
-import { linkify } from '../../src/renderer/src/lib/linkify.ts';
-import { parseAddress } from '../../src/renderer/src/lib/parse-address.ts';
+import { linkify } from '../../src/renderer/src/features/messages/linkify.ts';
+import { parseAddress } from '../../src/renderer/src/features/servers/parse-address.ts';
 
 describe('linkify', () => {
   it('finds http(s) URLs and trims trailing punctuation', () => {
@@ -16,6 +16,17 @@ describe('linkify', () => {
   it('keeps balanced brackets inside a URL', () => {
     const [, link] = linkify('(see https://en.wikipedia.org/wiki/Foo_(bar))');
     expect(link).toMatchObject({ kind: 'link', text: 'https://en.wikipedia.org/wiki/Foo_(bar)' });
+  });
+
+  it('leaves a URL with credentials as text: it is not a link (one rule with the desktop, src/shared/links.ts)', () => {
+    for (const text of [
+      'https://bank@evil.example',
+      'https://bank.example@evil.example/login',
+      'http://user:pass@host.example/',
+      'https://:secret@host.example/',
+    ]) {
+      expect(linkify(`see ${text} now`)).toEqual([{ kind: 'text', text: `see ${text} now` }]);
+    }
   });
 
   it('leaves other schemes as text', () => {
@@ -46,8 +57,28 @@ describe('initials', () => {
     expect(initials('Ada Lovelace')).toBe('AL');
     expect(initials('bob')).toBe('B');
     expect(initials('émile zola')).toBe('ÉZ');
-    expect(initials('👩‍💻 Dev')).toBe('👩‍💻D');
     expect(initials('   ')).toBe('?');
+  });
+
+  it('never takes emoji or symbols: the first letters (or digits) of the words that have one', () => {
+    expect(initials('A✨')).toBe('A');
+    expect(initials('✨Ada')).toBe('A');
+    expect(initials('👩‍💻 Dev')).toBe('D');
+    expect(initials('Ada 🚀')).toBe('A');
+    expect(initials('Ada ✨ Lovelace')).toBe('AL');
+    expect(initials('🇫🇷 Émile')).toBe('É');
+    expect(initials('(Bob)')).toBe('B');
+    expect(initials('★★★')).toBe('?');
+    expect(initials('R2-D2')).toBe('R');
+    expect(initials('42')).toBe('4');
+  });
+
+  it('keeps a letter whole with its combining marks, in any script', () => {
+    expect(initials('e\u0301mile zola')).toBe('ÉZ'.normalize('NFD'));
+    expect(initials('สมชาย ใจดี')).toBe('สใ');
+    expect(initials('กิตติ')).toBe('กิ');
+    expect(initials('Łukasz Ørsted')).toBe('ŁØ');
+    expect(initials('山田 太郎')).toBe('山太');
   });
 });
 
@@ -116,5 +147,24 @@ describe('avatar colours', () => {
       m[2]!.toLowerCase(),
     ]);
     expect(classes).toEqual(AVATAR_COLORS.map((color, i) => [i, color]));
+  });
+});
+
+describe('registerShellCache', () => {
+  it('registers the app-shell service worker in the browser build only, never in the desktop app', async () => {
+    const { registerShellCache } = await import('../../src/renderer/src/lib/shell-cache.ts');
+    const register = vi.fn(async () => ({}));
+    Object.defineProperty(navigator, 'serviceWorker', { value: { register }, configurable: true });
+    try {
+      registerShellCache(true);
+      expect(register).not.toHaveBeenCalled();
+      registerShellCache(false);
+      expect(register).toHaveBeenCalledTimes(1);
+      const [url, options] = register.mock.calls[0] as unknown as [URL, RegistrationOptions];
+      expect(new URL(String(url)).pathname).toBe('/sw.js');
+      expect(options).toEqual({ scope: './' });
+    } finally {
+      Reflect.deleteProperty(navigator, 'serviceWorker');
+    }
   });
 });

@@ -11,8 +11,8 @@ import {
   readRememberedRooms,
   REMEMBERED_ROOMS_KEY,
   type KeyValueStorage,
-} from '../../src/renderer/src/state/remembered-rooms.ts';
-import { homeShown } from '../../src/renderer/src/state/slices/ui.ts';
+} from '../../src/renderer/src/features/rooms/remembered-rooms.ts';
+import { homeShown } from '../../src/renderer/src/state/ui-slice.ts';
 import { createAppStore } from '../../src/renderer/src/state/store.ts';
 import { FakeApi, room, SERVER, serverView } from './fake-api.ts';
 import { renderInRoom } from './render-app.tsx';

@@ -59,3 +59,28 @@ describe('room browser', () => {
     expect(api.callsTo('listRooms')).toEqual([[SERVER]]);
   });
 });
+
+describe('focus after creating or leaving a room', () => {
+  it('puts the cursor in the new room’s composer after creating it', async () => {
+    const user = userEvent.setup();
+    renderApp(new FakeApi());
+    await screen.findByRole('button', { name: 'Join general' });
+    await user.click(screen.getByRole('button', { name: 'New room' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Create a room' });
+    await user.type(within(dialog).getByLabelText('Name'), 'plans');
+    await user.click(within(dialog).getByRole('button', { name: 'Create room' }));
+    const composer = await screen.findByRole('textbox', { name: 'Message #plans' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(composer));
+  });
+
+  it('moves focus to the room list’s heading after leaving a room, not to the page', async () => {
+    const user = userEvent.setup();
+    renderApp(new FakeApi());
+    await user.click(await screen.findByRole('button', { name: 'Join general' }));
+    await screen.findByRole('textbox', { name: 'Message #general' });
+    await user.click(screen.getByRole('button', { name: 'Leave general' }));
+    const heading = await screen.findByRole('heading', { level: 1, name: 'Kitchen' });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+  });
+});

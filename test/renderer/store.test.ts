@@ -1,7 +1,8 @@
 /** The store's slices: pending → confirmed, failures, de-duplication, unread, history, renames. */
 import { describe, expect, it } from 'vitest';
-import { dmKey, roomKey } from '../../src/renderer/src/lib/conversation-key.ts';
-import { connectApi } from '../../src/renderer/src/state/connect-api.ts';
+import { dmKey, roomKey } from '../../src/renderer/src/features/conversations/conversation-key.ts';
+import { connectEvents, type EventWiring } from '../../src/renderer/src/state/api-events.ts';
+import { connectApi } from '../../src/renderer/src/state/feature-events.ts';
 import { selectConversationList, selectServerSections } from '../../src/renderer/src/state/selectors.ts';
 import {
   conversationOpened,
@@ -11,13 +12,13 @@ import {
   messageReceived,
   messageRetrying,
   olderPageLoaded,
-} from '../../src/renderer/src/state/slices/conversations.ts';
-import { membersLoaded } from '../../src/renderer/src/state/slices/members.ts';
-import { serverChanged } from '../../src/renderer/src/state/slices/servers.ts';
-import { conversationShown } from '../../src/renderer/src/state/slices/ui.ts';
+} from '../../src/renderer/src/features/conversations/conversations-slice.ts';
+import { membersLoaded } from '../../src/renderer/src/features/members/members-slice.ts';
+import { serverChanged } from '../../src/renderer/src/features/servers/servers-slice.ts';
+import { conversationShown } from '../../src/renderer/src/state/ui-slice.ts';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store.ts';
-import { FIRST_ITEM_INDEX, type TimelineItem } from '../../src/renderer/src/state/timeline.ts';
-import { BOB, chatMessage, FakeApi, ME, SERVER, serverView } from './fake-api.ts';
+import { FIRST_ITEM_INDEX, type TimelineItem } from '../../src/renderer/src/features/conversations/timeline.ts';
+import { BOB, chatMessage, FakeApi, ME, room, SERVER, serverView } from './fake-api.ts';
 
 const GENERAL = roomKey(SERVER, 'r_general');
 
@@ -125,6 +126,31 @@ describe('unread counts', () => {
     expect(store.getState().unread[GENERAL]).toBeUndefined();
   });
 
+  it('count a message that arrives as an event after a history page already added it', () => {
+    const store = storeWithRoom();
+    // A page (the join of a fresh session) brings seq 1–2 while the room is not on screen…
+    latestPageLoaded(store, GENERAL, { messages: [chatMessage({ seq: 1 }), chatMessage({ seq: 2 })], hasMore: false });
+    expect(store.getState().unread[GENERAL]).toBeUndefined();
+    // …then the client library emits them as the messages missed while away: they are unread.
+    messageReceived(store, SERVER, chatMessage({ seq: 1 }));
+    messageReceived(store, SERVER, chatMessage({ seq: 2 }));
+    messageReceived(store, SERVER, chatMessage({ seq: 2 })); // once each
+    expect(store.getState().unread[GENERAL]).toBe(2);
+  });
+
+  it('do not count what the user has already read, however it arrives', () => {
+    const store = storeWithRoom();
+    conversationShown(store, GENERAL);
+    latestPageLoaded(store, GENERAL, { messages: [chatMessage({ seq: 1 }), chatMessage({ seq: 2 })], hasMore: false });
+    // Another conversation on screen now; events for what was on screen before are not news.
+    conversationOpened(store, { server: SERVER, kind: 'room', id: 'r_other', title: 'other' });
+    conversationShown(store, roomKey(SERVER, 'r_other'));
+    messageReceived(store, SERVER, chatMessage({ seq: 2 }));
+    expect(store.getState().unread[GENERAL]).toBeUndefined();
+    messageReceived(store, SERVER, chatMessage({ seq: 3 }));
+    expect(store.getState().unread[GENERAL]).toBe(1);
+  });
+
   it('open a DM conversation for a message from someone new', () => {
     const store = storeWithRoom();
     messageReceived(store, SERVER, chatMessage({ seq: 1, room: undefined, to: ME.id, text: 'psst' }));
@@ -205,5 +231,21 @@ describe('selectors', () => {
     const sections = selectServerSections(store.getState());
     store.setState({ drafts: { [GENERAL]: 'typing more' } });
     expect(selectServerSections(store.getState())).toBe(sections);
+  });
+});
+
+describe('the event-wiring registry', () => {
+  it('subscribes every feature’s handlers in order, and unsubscribes them all', () => {
+    const api = new FakeApi();
+    const store = createAppStore();
+    const heard: string[] = [];
+    const first: EventWiring = ({ api: a }) => [a.on('roomCreated', () => heard.push('first'))];
+    const second: EventWiring = ({ api: a }) => [a.on('roomCreated', () => heard.push('second'))];
+    const disconnect = connectEvents({ api, store, link: undefined }, [first, second]);
+    api.emit('roomCreated', { server: SERVER, room: room() });
+    expect(heard).toEqual(['first', 'second']);
+    disconnect();
+    api.emit('roomCreated', { server: SERVER, room: room() });
+    expect(heard).toEqual(['first', 'second']);
   });
 });

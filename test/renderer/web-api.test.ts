@@ -71,4 +71,45 @@ describe('web API client', () => {
 
     connection.close();
   });
+
+  it('reports a fresh session when its socket opens again, before the new session’s servers', async () => {
+    vi.useFakeTimers({ now: Date.now() });
+    const connection = new WebApiConnection('ws://parley.test/api', {
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+      storage: null,
+      minBackoffMs: 1000,
+      maxBackoffMs: 1000,
+    });
+    const seen: string[] = [];
+    connection.onFreshSession(() => seen.push('fresh'));
+    connection.api.on('serverChanged', (view) => seen.push(view.status));
+
+    FakeSocket.all[0]!.onopen?.();
+    expect(seen).toEqual([]); // the first session is not "fresh": nothing was lost
+    FakeSocket.all[0]!.onclose?.();
+    vi.advanceTimersByTime(1000);
+    const second = FakeSocket.all[1]!;
+    second.onopen?.();
+    expect(seen).toEqual(['fresh']);
+    second.answer('listServers', [serverView({ status: 'idle', self: null })]);
+    await vi.waitFor(() => expect(seen).toEqual(['fresh', 'idle']));
+    connection.close();
+  });
+
+  it('says when its socket is down and when it is back (a page loaded while its server is away)', () => {
+    vi.useFakeTimers({ now: Date.now() });
+    const connection = new WebApiConnection('ws://parley.test/api', {
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+      storage: null,
+      minBackoffMs: 1000,
+      maxBackoffMs: 1000,
+    });
+    const states: boolean[] = [];
+    connection.onLinkChange((up) => states.push(up));
+    FakeSocket.all[0]!.onclose?.(); // never opened: the server is down
+    vi.advanceTimersByTime(1000);
+    FakeSocket.all[1]!.onopen?.();
+    expect(states).toEqual([false, true]);
+    connection.close();
+  });
 });

@@ -6,28 +6,29 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { ParleyApi } from '../../shared/api/contract.ts';
-import { getApi } from './api/get-api.ts';
+import { getApiConnection, type ApiConnection } from './api/get-api.ts';
 import { App } from './components/app/App.tsx';
 import { StartupScreen } from './components/app/StartupScreen.tsx';
 import { errorMessage } from './lib/describe-error.ts';
-import { pageStorage } from './state/remembered-rooms.ts';
+import { registerShellCache } from './lib/shell-cache.ts';
+import { pageStorage } from './features/rooms/remembered-rooms.ts';
 import { createAppStore } from './state/store.ts';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root');
 const root = createRoot(container);
 
-let api: ParleyApi | undefined;
+let connection: ApiConnection | undefined;
 try {
-  api = getApi();
+  connection = getApiConnection();
 } catch (error) {
   root.render(<StartupScreen error={`The app cannot reach its background service (${errorMessage(error)}).`} />);
 }
-if (api) {
+if (connection) {
+  registerShellCache(connection.link === undefined);
   root.render(
     <StrictMode>
-      <App api={api} store={createAppStore()} storage={pageStorage()} />
+      <App api={connection.api} link={connection.link} store={createAppStore()} storage={pageStorage()} />
     </StrictMode>,
   );
 }

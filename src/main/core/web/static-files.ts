@@ -20,7 +20,8 @@ import type { Logger } from '../server/logger.ts';
 
 /**
  * The renderer's own policy (src/renderer/index.html) plus what only a header can say
- * (frame-ancestors). connect-src 'self' covers the same-origin ws:/wss: API socket (CSP 3).
+ * (frame-ancestors). connect-src 'self' covers the same-origin ws:/wss: API socket (CSP 3);
+ * worker-src 'self' the app-shell service worker (SERVICE_WORKER), and nothing else.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -29,6 +30,7 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
+  "worker-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "object-src 'none'",
@@ -90,6 +92,15 @@ function acceptsGzip(header: string | undefined): boolean {
     return q === undefined || Number(q.slice(2)) > 0;
   });
 }
+
+/**
+ * The browser build's service worker (src/renderer/public/sw.js): it keeps the app shell so that
+ * a reload while the server is down shows the app, "reconnecting". Never cached by HTTP (the
+ * browser checks it for updates on every load anyway; no-cache makes each check reach us), and
+ * allowed to control the whole origin.
+ */
+export const SERVICE_WORKER = 'sw.js';
+const SERVICE_WORKER_HEADERS = { 'Cache-Control': 'no-cache', 'Service-Worker-Allowed': '/' };
 
 /** Vite's output names: assets/<name>-<8-character hash>.<ext>. Such a file never changes. */
 const HASHED_ASSET = /^assets\/(?:[^/]+\/)*[^/]+-[A-Za-z0-9_-]{8,}\.[A-Za-z0-9]+$/;
@@ -211,6 +222,7 @@ export class StaticFiles {
       'Last-Modified': stats.mtime.toUTCString(),
       // Caches must keep the compressed and the plain answer apart.
       ...(compressible ? { Vary: 'Accept-Encoding' } : {}),
+      ...(target.relative === SERVICE_WORKER ? SERVICE_WORKER_HEADERS : {}),
     };
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers);

@@ -10,7 +10,9 @@
  * does not wait for outcomes that will never come, a drop (1) reports every queued message
  * without an outcome as `sendFailed` (code 'disconnected'; resending it with the same msgId is
  * safe, the server stores a msgId once), (2) shows every server we were on as `reconnecting`,
- * and (3) once the socket is back, emits the fresh session's view of every server.
+ * and (3) once the socket is back, tells `onFreshSession` listeners (the new session is in none
+ * of the rooms the page has open: the renderer re-opens them with `since`) and then emits the
+ * fresh session's view of every server.
  */
 import {
   type ApiCallName,
@@ -21,6 +23,7 @@ import {
   type Unsubscribe,
 } from '../../../shared/api/contract.ts';
 import { createApiProxy, type ApiResponse, type ApiTransport } from '../../../shared/api/proxy.ts';
+import { backoffDelay } from '../../../shared/backoff.ts';
 import { SERVER_MESSAGE } from '../../../shared/api/web-wire.ts';
 
 /** localStorage key of the profile (display name, the server and the credentials it issued). */
@@ -85,6 +88,8 @@ export class WebApiConnection implements ApiTransport {
   private queue: PendingCall[] = [];
   private readonly sent = new Map<number, PendingCall>();
   private readonly listeners = new Map<ApiEventName, Set<{ listener: Listener }>>();
+  private readonly freshSessionListeners = new Set<() => void>();
+  private readonly linkListeners = new Set<(up: boolean) => void>();
   /** The last view of every server, to show them reconnecting while the socket is down. */
   private readonly servers = new Map<string, ServerView>();
   /** Messages sent with sendMessage and without an outcome yet, by server + msgId. */
@@ -130,6 +135,32 @@ export class WebApiConnection implements ApiTransport {
     };
   }
 
+  /**
+   * Calls `listener` each time the socket opens again after a drop: the web server ended the
+   * old session with the old socket, so this one starts outside every room. Called before the
+   * new session's server views are emitted.
+   */
+  onFreshSession(listener: () => void): Unsubscribe {
+    const entry = () => listener();
+    this.freshSessionListeners.add(entry);
+    return () => {
+      this.freshSessionListeners.delete(entry);
+    };
+  }
+
+  /** Calls `listener` with true each time the socket opens and false each time it drops or fails to open. */
+  onLinkChange(listener: (up: boolean) => void): Unsubscribe {
+    const entry = (up: boolean) => listener(up);
+    this.linkListeners.add(entry);
+    return () => {
+      this.linkListeners.delete(entry);
+    };
+  }
+
+  private linkChanged(up: boolean): void {
+    for (const listener of [...this.linkListeners]) listener(up);
+  }
+
   /** Closes the socket for good; pending calls reject with 'disconnected'. */
   close(): void {
     if (this.closed) return;
@@ -161,7 +192,11 @@ export class WebApiConnection implements ApiTransport {
       const waiting = this.queue;
       this.queue = [];
       for (const call of waiting) this.transmit(call);
-      if (this.everOpened) void this.announceServers();
+      this.linkChanged(true);
+      if (this.everOpened) {
+        for (const listener of [...this.freshSessionListeners]) listener();
+        void this.announceServers();
+      }
       this.everOpened = true;
     };
     socket.onmessage = (event: MessageEvent) => {
@@ -178,6 +213,7 @@ export class WebApiConnection implements ApiTransport {
       // After every attempt, not only the first drop: the countdown then shows the next attempt
       // (as the desktop app's does), instead of sitting at "now" through every failed one.
       this.showReconnecting(Date.now() + delay);
+      this.linkChanged(false);
     };
   }
 
@@ -192,8 +228,7 @@ export class WebApiConnection implements ApiTransport {
   }
 
   private scheduleReconnect(): number {
-    const ceiling = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.min(this.attempt, 20));
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    const delay = backoffDelay(this.attempt, this.minBackoffMs, this.maxBackoffMs);
     this.attempt += 1;
     this.retryTimer = setTimeout(() => this.connect(), delay);
     return delay;
@@ -365,9 +400,4 @@ export class WebApiConnection implements ApiTransport {
     if (!response.ok) return;
     for (const view of response.value as ServerView[]) this.dispatch('serverChanged', view);
   }
-}
-
-/** The app API over a WebSocket at `url` (ws://host/api). */
-export function createWebApi(url: string, options: WebApiOptions = {}): ParleyApi {
-  return new WebApiConnection(url, options).api;
 }

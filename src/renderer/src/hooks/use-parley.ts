@@ -5,7 +5,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { ParleyApi } from '../../../shared/api/contract.ts';
-import type { KeyValueStorage } from '../state/remembered-rooms.ts';
+import type { KeyValueStorage } from '../features/rooms/remembered-rooms.ts';
 import type { AppState, AppStore } from '../state/store.ts';
 
 export interface ParleyContextValue {

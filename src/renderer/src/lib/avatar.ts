@@ -48,19 +48,41 @@ export function avatarColorIndex(key: string): number {
   return Math.floor((avatarHash(key) / 2 ** 32) * AVATAR_COLORS.length);
 }
 
-function firstGrapheme(word: string): string {
-  if (typeof Intl !== 'undefined' && 'Segmenter' in Intl) {
-    const first = new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(word)[Symbol.iterator]().next();
-    return first.done ? '' : first.value.segment;
-  }
-  return Array.from(word)[0] ?? '';
+/**
+ * A user-perceived character that is a letter or digit, with its combining marks ("é" as e + ◌́,
+ * Thai "กิ"), and nothing else: not an emoji (✨, 👩‍💻, flags), a symbol (★), punctuation, or
+ * an enclosed "1️⃣" (enclosing marks are not allowed).
+ */
+const LETTER = /^[\p{L}\p{N}][\p{Mn}\p{Mc}]*$/u;
+
+const segmenter =
+  typeof Intl !== 'undefined' && 'Segmenter' in Intl
+    ? new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+    : null;
+
+function graphemes(word: string): Iterable<string> {
+  if (segmenter === null) return Array.from(word);
+  return Array.from(segmenter.segment(word), (s) => s.segment);
 }
 
-/** "Ada Lovelace" → "AL", "bob" → "B", "  " → "?". Emoji and accented letters stay whole. */
+/** The first letter (or digit) of a word, or null when it has none. */
+function firstLetter(word: string): string | null {
+  for (const grapheme of graphemes(word)) if (LETTER.test(grapheme)) return grapheme;
+  return null;
+}
+
+/**
+ * "Ada Lovelace" → "AL", "bob" → "B", "A✨" → "A", "✨" or "  " → "?": the first letters of the
+ * first and last words that have a letter. Accented letters and other scripts stay whole.
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/u).filter(Boolean);
-  const first = words[0];
+  const letters = name
+    .trim()
+    .split(/\s+/u)
+    .map(firstLetter)
+    .filter((letter) => letter !== null);
+  const first = letters[0];
   if (first === undefined) return '?';
-  const last = words.length > 1 ? words[words.length - 1] : undefined;
-  return (firstGrapheme(first) + (last === undefined ? '' : firstGrapheme(last))).toLocaleUpperCase();
+  const last = letters.length > 1 ? letters[letters.length - 1]! : '';
+  return (first + last).toLocaleUpperCase();
 }

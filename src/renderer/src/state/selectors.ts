@@ -6,11 +6,11 @@
  */
 import type { ServerView } from '../../../shared/api/contract.ts';
 import type { UserRef } from '../../../shared/protocol/server-frames.ts';
-import type { ConversationKey } from '../lib/conversation-key.ts';
-import type { ConversationMeta } from './slices/conversations.ts';
-import { EMPTY_DIRECTORY, type RoomDirectory } from './slices/servers.ts';
+import type { ConversationKey } from '../features/conversations/conversation-key.ts';
+import type { ConversationMeta } from '../features/conversations/conversations-slice.ts';
+import { EMPTY_DIRECTORY, type RoomDirectory } from '../features/servers/servers-slice.ts';
 import type { AppState } from './store.ts';
-import { EMPTY_TIMELINE, type Timeline } from './timeline.ts';
+import { EMPTY_TIMELINE, type Timeline } from '../features/conversations/timeline.ts';
 
 const EMPTY_MEMBERS: readonly UserRef[] = Object.freeze([]);
 

@@ -7,10 +7,10 @@ import { useEffect } from 'react';
 import { NARROW_QUERY, useMediaQuery } from '../../hooks/use-media-query.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { selectUnreadByServer } from '../../state/selectors.ts';
-import { drawerChanged } from '../../state/slices/ui.ts';
+import { drawerChanged } from '../../state/ui-slice.ts';
 import { Toasts } from '../common/Toasts.tsx';
-import { MemberPanel } from '../members/MemberPanel.tsx';
-import { Sidebar } from '../sidebar/Sidebar.tsx';
+import { MemberPanel } from '../../features/members/MemberPanel.tsx';
+import { Sidebar } from './Sidebar.tsx';
 import { DialogHost } from './DialogHost.tsx';
 import { MainView } from './MainView.tsx';
 

@@ -1,11 +1,11 @@
 /** Renders the open dialog (at most one), from the UI state. */
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
-import { dialogClosed } from '../../state/slices/ui.ts';
-import { DiagnosticsDialog } from '../diagnostics/DiagnosticsDialog.tsx';
-import { CreateRoomDialog } from '../rooms/CreateRoomDialog.tsx';
-import { SettingsDialog } from '../settings/SettingsDialog.tsx';
-import { ConnectDialog } from '../sidebar/ConnectDialog.tsx';
-import { HostDialog } from '../sidebar/HostDialog.tsx';
+import { dialogClosed } from '../../state/ui-slice.ts';
+import { DiagnosticsDialog } from '../../features/diagnostics/DiagnosticsDialog.tsx';
+import { CreateRoomDialog } from '../../features/rooms/CreateRoomDialog.tsx';
+import { SettingsDialog } from '../../features/settings/SettingsDialog.tsx';
+import { ConnectDialog } from '../../features/servers/ConnectDialog.tsx';
+import { HostDialog } from '../../features/hosting/HostDialog.tsx';
 
 export function DialogHost() {
   const { store } = useParley();

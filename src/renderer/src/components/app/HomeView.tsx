@@ -1,7 +1,7 @@
 /** The main column when no server is selected: what Parley does and how to start. */
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { selectServerSections } from '../../state/selectors.ts';
-import { dialogOpened, serverSelected } from '../../state/slices/ui.ts';
+import { dialogOpened, serverSelected } from '../../state/ui-slice.ts';
 import { EmptyState } from '../common/EmptyState.tsx';
 import { TopBar } from './TopBar.tsx';
 
@@ -14,7 +14,9 @@ export function HomeView() {
   return (
     <div className="view">
       <TopBar>
-        <h1 className="topbar__heading">Home</h1>
+        <h1 className="topbar__heading" tabIndex={-1}>
+          Home
+        </h1>
       </TopBar>
       <div className="view__body view__body--center">
         {appInfo && !appInfo.canConnectAnywhere ? (

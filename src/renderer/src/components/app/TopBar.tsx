@@ -6,7 +6,7 @@ import type { ReactNode } from 'react';
 import { NARROW_QUERY, useMediaQuery } from '../../hooks/use-media-query.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { selectUnreadByServer } from '../../state/selectors.ts';
-import { drawerChanged } from '../../state/slices/ui.ts';
+import { drawerChanged } from '../../state/ui-slice.ts';
 import { Icon } from '../common/Icon.tsx';
 
 export function TopBar({ children, actions }: { children: ReactNode; actions?: ReactNode }) {

@@ -1,9 +1,10 @@
 /**
  * A modal dialog on the native <dialog> element: the browser makes the rest of the page inert,
  * traps focus and closes on Escape (the `cancel` event), which we turn into `onClose`. Focus
- * returns to whatever had it before the dialog opened.
+ * returns to whatever had it before the dialog opened, or to the main view if that is gone.
  */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { focusMainView } from '../../lib/focus-main.ts';
 import { Icon } from './Icon.tsx';
 
 export function Dialog({
@@ -37,7 +38,10 @@ export function Dialog({
     first?.focus();
     return () => {
       if (dialog?.open && typeof dialog.close === 'function') dialog.close();
+      // The opener may be gone (creating a room replaced the room list with the room): then the
+      // main view, not the page.
       if (opener?.isConnected) opener.focus();
+      else focusMainView();
     };
   }, []);
 

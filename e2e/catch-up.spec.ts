@@ -1,0 +1,79 @@
+/**
+ * Nothing missed while away (issue 8, bug 1) in the browser build: Ada has three rooms open, her
+ * page's socket drops (which ends her session on the web server), Bob posts once in each room,
+ * and Ada's page comes back: every message is there, once, and the two rooms not on screen
+ * count one unread each.
+ */
+import type { BrowserContext, WebSocketRoute } from '@playwright/test';
+import { ChatPage } from './support/chat-page.ts';
+import { expect, test } from './support/fixtures.ts';
+
+/** Passes the page's API socket through, until `cut()` closes it and refuses new ones until `restore()`. */
+async function cuttableApi(context: BrowserContext): Promise<{ cut(): void; restore(): void }> {
+  const open = new Set<WebSocketRoute>();
+  let refusing = false;
+  await context.routeWebSocket(/\/api$/, (page) => {
+    if (refusing) {
+      void page.close({ code: 1011, reason: 'cut' });
+      return;
+    }
+    open.add(page);
+    const server = page.connectToServer();
+    page.onMessage((message) => server.send(message));
+    server.onMessage((message) => page.send(message));
+    page.onClose(() => {
+      open.delete(page);
+      void server.close();
+    });
+    server.onClose(() => {
+      open.delete(page);
+      void page.close();
+    });
+  });
+  return {
+    cut: () => {
+      refusing = true;
+      for (const page of open) void page.close({ code: 1011, reason: 'cut' });
+    },
+    restore: () => {
+      refusing = false;
+    },
+  };
+}
+
+test('after the page was away, each missed message arrives once and counts as unread', async ({ openUser }) => {
+  // Needs the session's side of joinRoom(…, { since }) (the client library emits what came after
+  // `since` as message events): the CLIENT part of issue 8. Until it is merged the missed
+  // messages arrive in the join's page only, and are not counted unread.
+  test.fixme(process.env['PARLEY_E2E_JOIN_SINCE'] !== '1', 'needs the session to catch up on joinRoom since');
+  let link: { cut(): void; restore(): void } | undefined;
+  const adaUser = await openUser({
+    name: 'Ada',
+    beforeLoad: async (context) => {
+      link = await cuttableApi(context);
+    },
+  });
+  const ada = new ChatPage(adaUser.page);
+  const bob = new ChatPage((await openUser({ name: 'Bob' })).page);
+  for (const room of ['r1', 'r2', 'r3']) await ada.createRoom(room);
+  for (const room of ['r1', 'r2', 'r3']) await bob.joinRoom(room);
+  await ada.openConversation('r1');
+  await ada.expectConversation('Room r1');
+
+  link!.cut();
+  await expect(ada.page.getByText(/^Reconnecting to Kitchen( in \d+ s)?…$/)).toBeVisible();
+  for (const room of ['r1', 'r2', 'r3']) {
+    await bob.openConversation(room);
+    await bob.send(`missed in ${room}`);
+    await bob.expectSent(room, `missed in ${room}`);
+  }
+  link!.restore();
+
+  await expect(ada.page.getByText(/^Reconnecting/)).toHaveCount(0, { timeout: 30_000 });
+  await expect(ada.messageRow('r1', 'missed in r1')).toHaveCount(1);
+  for (const room of ['r2', 'r3']) {
+    await expect(ada.sidebar.getByRole('button', { name: new RegExp(`^${room}\\b.*1 unread message`) })).toBeVisible();
+  }
+  await ada.openConversation('r3');
+  await expect(ada.messageRow('r3', 'missed in r3')).toHaveCount(1);
+});
