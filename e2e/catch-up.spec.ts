@@ -42,10 +42,8 @@ async function cuttableApi(context: BrowserContext): Promise<{ cut(): void; rest
 }
 
 test('after the page was away, each missed message arrives once and counts as unread', async ({ openUser }) => {
-  // Needs the session's side of joinRoom(…, { since }) (the client library emits what came after
-  // `since` as message events): the CLIENT part of issue 8. Until it is merged the missed
-  // messages arrive in the join's page only, and are not counted unread.
-  test.fixme(process.env['PARLEY_E2E_JOIN_SINCE'] !== '1', 'needs the session to catch up on joinRoom since');
+  // The page's socket drop ends its session; the fresh one re-opens the rooms with
+  // joinRoom(…, { since }) and the client library emits what came after `since` as events.
   let link: { cut(): void; restore(): void } | undefined;
   const adaUser = await openUser({
     name: 'Ada',
