@@ -1,0 +1,69 @@
+/**
+ * The client library's memory stays bounded while it catches up: live messages that arrive during
+ * a catch-up are held only up to `maxHeldMessages`; the rest are fetched from history afterwards,
+ * so every one is still emitted once and in order. The outbox is bounded too.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../src/shared/protocol/server-frames.ts';
+import type { ConnectionStatus } from '../src/main/core/client/parley-client.ts';
+import { FrameProxy } from './support/frame-proxy.ts';
+import { cleanupAll, connectClient, record, startServer, waitFor, waitForEvent } from './support/harness.ts';
+
+afterEach(cleanupAll);
+
+describe('live messages during a catch-up', () => {
+  it('holds at most maxHeldMessages and still emits every message once, in order', async () => {
+    const { port } = await startServer();
+    const relay = await FrameProxy.start(port);
+    // The resume's swallowed dm_list (after the room is rejoined) stays unanswered for
+    // requestTimeoutMs: the window in which live room messages arrive and are held.
+    const ada = await connectClient(relay.port, 'Ada', { requestTimeoutMs: 2000, maxHeldMessages: 3 });
+    const bob = await connectClient(port, 'Bob');
+    const { room } = await ada.createRoom('Lobby');
+    await ada.joinRoom(room.id);
+    await bob.joinRoom(room.id);
+    const seen = record<ChatMessage>(ada, 'message');
+
+    relay.cut();
+    await waitForEvent<ConnectionStatus>(ada, 'status', (s) => s.status === 'reconnecting');
+    await bob.sendMessage({ room: room.id }, 'while away');
+    let swallowed = false;
+    relay.filter = (frame) => {
+      if (frame.type !== 'dm_list' || swallowed) return 'pass';
+      swallowed = true;
+      return 'drop';
+    };
+    relay.restore();
+    await waitFor(() => swallowed, 'the dm_list to be swallowed');
+    for (let i = 1; i <= 10; i++) await bob.sendMessage({ room: room.id }, `live ${i}`);
+    await waitFor(() => ada.heldMessages === 3, 'the held messages to reach the bound');
+    await new Promise((wake) => setTimeout(wake, 100));
+    expect(ada.heldMessages).toBe(3);
+
+    await waitForEvent<ConnectionStatus>(ada, 'status', (s) => s.status === 'connected', 10_000);
+    await waitFor(() => seen.length === 11, 'every missed and live message', 10_000);
+    expect(seen.map((m) => m.text)).toEqual(['while away', ...Array.from({ length: 10 }, (_, i) => `live ${i + 1}`)]);
+    expect(ada.heldMessages).toBe(0);
+  });
+});
+
+describe('the outbox while the server is away', () => {
+  it('refuses a send beyond maxUnsentMessages with outbox_full and keeps the ones queued', async () => {
+    const { port } = await startServer();
+    const relay = await FrameProxy.start(port);
+    const ada = await connectClient(relay.port, 'Ada', { maxUnsentMessages: 2 });
+    const { room } = await ada.createRoom('Lobby');
+    await ada.joinRoom(room.id);
+    relay.cut();
+    await waitForEvent<ConnectionStatus>(ada, 'status', (s) => s.status === 'reconnecting');
+    const first = ada.sendMessage({ room: room.id }, 'one');
+    const second = ada.sendMessage({ room: room.id }, 'two');
+    const third = ada.sendMessage({ room: room.id }, 'three').catch((e: { code: string }) => e.code);
+    expect(await third).toBe('outbox_full');
+    expect(ada.unacknowledged).toBe(2);
+    relay.restore();
+    const stored = await Promise.all([first, second]);
+    expect(stored.map((m) => m.text)).toEqual(['one', 'two']);
+    expect(ada.unacknowledged).toBe(0);
+  });
+});
