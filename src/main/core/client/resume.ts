@@ -40,7 +40,8 @@ export interface CatchUpLink {
   maxHeld: number;
 }
 
-const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
+/** A wait between tries that does not keep the process alive after the client is closed. */
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms).unref());
 
 function targetOf(message: ChatMessage, self: string): Target {
   if (message.room !== undefined) return { room: message.room };
@@ -196,6 +197,8 @@ export class CatchUp {
   /** Rejoins rooms and fetches direct messages missed while disconnected, emitting them in order. */
   private async resume(): Promise<void> {
     for (const room of [...this.joinedRooms]) {
+      // Left while an earlier step ran: rejoining it would put the user back in it.
+      if (!this.joinedRooms.has(room)) continue;
       const since = this.lastSeen.get(conversationKey({ room })) ?? 0;
       let joined: RequestResults['room_join'];
       try {
