@@ -24,7 +24,7 @@ import type {
 import type { ParsedFrame } from '../framing/frame-codec.ts';
 import { tcpDialer, type Dialer } from '../transport/dialer.ts';
 import { Connection, type ConnectionStatus } from './connection.ts';
-import { hasCode, ParleyError } from './errors.ts';
+import { ParleyError } from './errors.ts';
 import type { ClientContext, RequestArgs } from './features/context.ts';
 import { dmMethods, type DmMethods } from './features/dms.ts';
 import { historyMethods, type HistoryMethods } from './features/history.ts';
@@ -344,11 +344,8 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
         first?.resolve(welcome);
         this.outbox.flush();
       },
-      (error: unknown) => {
-        if (this.welcomeInfo !== welcome || hasCode(error, 'disconnected', 'closed')) return;
-        // Retried and still failing: this connection is not healthy; a new one resumes again.
-        this.connection.drop(`catching up failed: ${error instanceof Error ? error.message : String(error)}`);
-      },
+      // Retried and still failing: the catch-up has dropped this connection (a new one resumes).
+      () => {},
     );
   }
 }

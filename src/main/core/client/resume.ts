@@ -100,16 +100,16 @@ export class CatchUp {
 
   /**
    * Runs after each welcome: the first time, notes how far each direct conversation goes (older
-   * messages are history, not news); after that, resumes. Rejects if a step keeps failing.
+   * messages are history, not news); after that, resumes. Rejects if a step keeps failing (the
+   * connection has then been dropped, see exclusive()).
    */
-  async afterWelcome(): Promise<void> {
-    if (this.baselined) {
-      await this.exclusive(() => this.resume());
-      return;
-    }
-    const { conversations } = await this.step(() => this.link.request('dm_list', {}));
-    for (const c of conversations) this.markSeen(conversationKey({ user: c.user.id }), c.lastSeq);
-    this.baselined = true;
+  afterWelcome(): Promise<void> {
+    if (this.baselined) return this.exclusive(() => this.resume());
+    return this.exclusive(async () => {
+      const { conversations } = await this.step(() => this.link.request('dm_list', {}));
+      for (const c of conversations) this.markSeen(conversationKey({ user: c.user.id }), c.lastSeq);
+      this.baselined = true;
+    });
   }
 
   /**
