@@ -2,13 +2,13 @@
  * The client library's memory stays bounded while it catches up: live messages that arrive during
  * a catch-up are held only up to `maxHeldMessages`; the rest are fetched from history afterwards,
  * so every one is still emitted once and in order. The outbox is bounded too, and a room left
- * while a resume runs stays left.
+ * while a resume runs stays left; a direct message during the first baseline is emitted.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../src/shared/protocol/server-frames.ts';
-import type { ConnectionStatus } from '../src/main/core/client/parley-client.ts';
+import { ParleyClient, type ConnectionStatus } from '../src/main/core/client/parley-client.ts';
 import { FrameProxy } from './support/frame-proxy.ts';
-import { cleanupAll, connectClient, record, startServer, waitFor, waitForEvent } from './support/harness.ts';
+import { cleanupAll, connectClient, onCleanup, record, startServer, waitFor, waitForEvent } from './support/harness.ts';
 
 afterEach(cleanupAll);
 
@@ -101,5 +101,29 @@ describe('leaving a room while the resume runs', () => {
     expect(members.map((m) => m.name)).toEqual(['Bob']);
     await new Promise((wake) => setTimeout(wake, 100));
     expect(seen.filter((m) => m.room === second.id)).toEqual([]);
+  });
+});
+
+describe("a direct message during the first welcome's baseline", () => {
+  it('is emitted: it is news, not history', async () => {
+    const { port } = await startServer();
+    const relay = await FrameProxy.start(port);
+    let swallowed = false;
+    relay.filter = (frame) => {
+      if (frame.type !== 'dm_list' || swallowed) return 'pass';
+      swallowed = true; // the baseline's dm_list: retried after requestTimeoutMs
+      return 'drop';
+    };
+    const bob = await connectClient(port, 'Bob');
+    const ada = new ParleyClient({ host: '127.0.0.1', port: relay.port, name: 'Ada', requestTimeoutMs: 1000 });
+    onCleanup(() => ada.close());
+    const seen = record<ChatMessage>(ada, 'message');
+    const connected = ada.connect();
+    await waitFor(() => swallowed, 'the baseline dm_list to be swallowed');
+    await bob.sendMessage({ user: ada.userId! }, 'hello Ada');
+    await connected;
+
+    await waitFor(() => seen.length === 1, 'the direct message');
+    expect(seen.map((m) => m.text)).toEqual(['hello Ada']);
   });
 });

@@ -103,13 +103,19 @@ export class CatchUp {
    * messages are history, not news); after that, resumes. Rejects if a step keeps failing (the
    * connection has then been dropped, see exclusive()).
    */
-  afterWelcome(): Promise<void> {
+  async afterWelcome(): Promise<void> {
     if (this.baselined) return this.exclusive(() => this.resume());
-    return this.exclusive(async () => {
-      const { conversations } = await this.step(() => this.link.request('dm_list', {}));
-      for (const c of conversations) this.markSeen(conversationKey({ user: c.user.id }), c.lastSeq);
-      this.baselined = true;
-    });
+    // Not held like a resume: a live DM that arrives before this reply is news, emitted at once
+    // (held, it would be counted as seen by the lastSeq below and never emitted).
+    let conversations: RequestResults['dm_list']['conversations'];
+    try {
+      ({ conversations } = await this.step(() => this.link.request('dm_list', {})));
+    } catch (error) {
+      this.failed(error);
+      throw error;
+    }
+    for (const c of conversations) this.markSeen(conversationKey({ user: c.user.id }), c.lastSeq);
+    this.baselined = true;
   }
 
   /**
@@ -172,10 +178,7 @@ export class CatchUp {
 
   private finish(error?: unknown): void {
     this.active--;
-    if (error !== undefined && !hasCode(error, 'disconnected', 'closed')) {
-      this.link.unhealthy(`catching up failed: ${error instanceof Error ? error.message : String(error)}`);
-      return; // unhealthy() dropped the connection: connectionLost() voided the held messages
-    }
+    if (error !== undefined && this.failed(error)) return; // connectionLost() voids the held messages
     if (this.active > 0) return;
     const held = this.held ?? [];
     this.held = undefined;
@@ -192,6 +195,13 @@ export class CatchUp {
     this.exclusive(async () => {
       for (const target of targets) if (stillOpen(target)) await this.pageAfter(target);
     }).catch(() => {});
+  }
+
+  /** A catch-up step failed for good: drops the connection unless it is gone already. */
+  private failed(error: unknown): boolean {
+    if (hasCode(error, 'disconnected', 'closed')) return false;
+    this.link.unhealthy(`catching up failed: ${error instanceof Error ? error.message : String(error)}`);
+    return true;
   }
 
   /** Rejoins rooms and fetches direct messages missed while disconnected, emitting them in order. */
