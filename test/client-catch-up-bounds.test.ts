@@ -18,7 +18,7 @@ describe('live messages during a catch-up', () => {
     const relay = await FrameProxy.start(port);
     // The resume's swallowed dm_list (after the room is rejoined) stays unanswered for
     // requestTimeoutMs: the window in which live room messages arrive and are held.
-    const ada = await connectClient(relay.port, 'Ada', { requestTimeoutMs: 2000, maxHeldMessages: 3 });
+    const ada = await connectClient(relay.port, 'Ada', { requestTimeoutMs: 3000, maxHeldMessages: 3 });
     const bob = await connectClient(port, 'Bob');
     const { room } = await ada.createRoom('Lobby');
     await ada.joinRoom(room.id);
