@@ -337,14 +337,16 @@ export class TcpProxy {
   private readonly pairs = new Set<Socket>();
   private isCut = false;
 
-  private constructor(listener: NetServer) {
+  /** Use start(). */
+  constructor(listener: NetServer) {
     this.listener = listener;
     this.port = (listener.address() as AddressInfo).port;
   }
 
-  static start(targetPort: number): Promise<TcpProxy> {
+  /** Starts a relay of this class (TcpProxy, or a subclass such as FrameProxy). */
+  static start<P extends TcpProxy>(this: new (listener: NetServer) => P, targetPort: number): Promise<P> {
     return new Promise((resolvePromise, reject) => {
-      let proxy: TcpProxy | undefined;
+      let proxy: P | undefined;
       const listener = createNetServer((downstream) => {
         downstream.on('error', () => {});
         if (!proxy || proxy.isCut) {
@@ -365,16 +367,21 @@ export class TcpProxy {
           pairs.delete(upstream);
           downstream.end();
         });
-        downstream.pipe(upstream);
+        proxy.forward(downstream, upstream);
         upstream.pipe(downstream);
       });
       listener.once('error', reject);
       listener.listen({ host: '127.0.0.1', port: 0 }, () => {
-        proxy = new TcpProxy(listener);
+        proxy = new this(listener);
         onCleanup(() => proxy!.close());
         resolvePromise(proxy);
       });
     });
+  }
+
+  /** Carries what the client sends to the server (as it is; FrameProxy filters it). */
+  protected forward(downstream: Socket, upstream: Socket): void {
+    downstream.pipe(upstream);
   }
 
   /** Drops every relayed connection (both sides) and refuses new ones. */

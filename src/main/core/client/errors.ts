@@ -1,8 +1,11 @@
 import type { ErrorCode } from '../../../shared/protocol/error-codes.ts';
 
-/** A request the server refused, or one that could not complete (timeout, disconnected). */
+/**
+ * A request the server refused, or one that could not complete (timeout, disconnected), or a
+ * message the client refused to queue (outbox_full: too many are waiting for the server already).
+ */
 export class ParleyError extends Error {
-  readonly code: ErrorCode | 'timeout' | 'disconnected' | 'closed';
+  readonly code: ErrorCode | 'timeout' | 'disconnected' | 'closed' | 'outbox_full';
   constructor(code: ParleyError['code'], message: string) {
     super(message);
     this.name = 'ParleyError';

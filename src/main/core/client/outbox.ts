@@ -2,6 +2,8 @@
  * Messages sent and not yet acknowledged, kept across reconnects and resent with their original
  * msgId — the server stores each msgId once, so each message is stored and delivered exactly once.
  * A second send with a msgId that is still here joins the first: both calls settle together.
+ * At most `maxEntries` wait: a send beyond that is refused (outbox_full) rather than kept in memory
+ * without bound while the server is away.
  */
 import type { ChatMessage, RequestResults } from '../../../shared/protocol/server-frames.ts';
 import { hasCode, ParleyError } from './errors.ts';
@@ -21,6 +23,8 @@ export interface OutboxLink {
   ): Promise<RequestResults['send']>;
   /** The own stored message, as its reply is read: it becomes a `message` event in wire order. */
   noteOwn(message: ChatMessage): void;
+  /** Messages waiting at most. */
+  maxEntries: number;
 }
 
 interface OutboxEntry {
@@ -50,6 +54,10 @@ export class Outbox {
   add(target: Target, text: string, msgId: string): Promise<ChatMessage> {
     const queued = this.entries.get(msgId);
     if (queued) return queued.promise;
+    if (this.entries.size >= this.link.maxEntries) {
+      const why = `${this.link.maxEntries} messages are already waiting to be sent`;
+      return Promise.reject(new ParleyError('outbox_full', why));
+    }
     let resolve!: (message: ChatMessage) => void;
     let reject!: (error: Error) => void;
     const promise = new Promise<ChatMessage>((res, rej) => {

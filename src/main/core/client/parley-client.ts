@@ -24,7 +24,7 @@ import type {
 import type { ParsedFrame } from '../framing/frame-codec.ts';
 import { tcpDialer, type Dialer } from '../transport/dialer.ts';
 import { Connection, type ConnectionStatus } from './connection.ts';
-import { hasCode, ParleyError } from './errors.ts';
+import { ParleyError } from './errors.ts';
 import type { ClientContext, RequestArgs } from './features/context.ts';
 import { dmMethods, type DmMethods } from './features/dms.ts';
 import { historyMethods, type HistoryMethods } from './features/history.ts';
@@ -62,6 +62,13 @@ export interface ParleyClientOptions {
   maxBackoffMs?: number;
   /** Opens the byte stream (default: plain TCP). */
   dialer?: Dialer;
+  /**
+   * Live messages held while a catch-up runs (default 5,000); a conversation with more is paged
+   * from history after the catch-up instead, so a busy server cannot grow the client's memory.
+   */
+  maxHeldMessages?: number;
+  /** Messages waiting for the server at most (default 1,000); sendMessage beyond: outbox_full. */
+  maxUnsentMessages?: number;
 }
 
 export interface ParleyClientEvents {
@@ -114,6 +121,8 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
       minBackoffMs: 250,
       maxBackoffMs: 10_000,
       dialer: tcpDialer,
+      maxHeldMessages: 5_000,
+      maxUnsentMessages: 1_000,
       ...options,
     };
     this.credentials = options.credentials;
@@ -130,11 +139,13 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
       ratePerSecond: () => this.welcomeInfo?.limits.ratePerSecond ?? 1,
       backoff: { minMs: this.options.minBackoffMs, maxMs: this.options.maxBackoffMs },
       unhealthy: (reason) => this.connection.drop(reason),
+      maxHeld: this.options.maxHeldMessages,
     });
     this.outbox = new Outbox({
       canSend: () => this.connected && !this.resuming,
       send: (args, onResult) => this.request('send', args, onResult),
       noteOwn: (message) => this.catchUp.deliver(message),
+      maxEntries: this.options.maxUnsentMessages,
     });
     const ctx: ClientContext = {
       request: (type, args, onResult) => this.request(type, args, onResult),
@@ -158,6 +169,11 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
   /** Welcomed on the current connection (requests can be made; catch-up may still run). */
   get connected(): boolean {
     return this.welcomeInfo !== undefined;
+  }
+
+  /** Live messages held until the running catch-up is done (at most `maxHeldMessages`). */
+  get heldMessages(): number {
+    return this.catchUp.heldCount;
   }
 
   /** Messages sent but not yet acknowledged by the server. */
@@ -328,11 +344,8 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
         first?.resolve(welcome);
         this.outbox.flush();
       },
-      (error: unknown) => {
-        if (this.welcomeInfo !== welcome || hasCode(error, 'disconnected', 'closed')) return;
-        // Retried and still failing: this connection is not healthy; a new one resumes again.
-        this.connection.drop(`catching up failed: ${error instanceof Error ? error.message : String(error)}`);
-      },
+      // Retried and still failing: the catch-up has dropped this connection (a new one resumes).
+      () => {},
     );
   }
 }

@@ -7,7 +7,9 @@
  * pages forward until nothing is left, then fetches the direct messages that arrived meanwhile.
  * A joinRoom with `since` (a fresh session re-opening a room) pages forward the same way. While a
  * catch-up runs, live messages are held and emitted after it, so that none moves "last seen" past
- * messages not fetched yet. A step that fails is retried with backoff; if it keeps failing, the
+ * messages not fetched yet; at most `maxHeld` are held, and a conversation whose live messages did
+not fit is paged from history after the catch-up instead (so memory stays bounded and nothing is
+lost). A step that fails is retried with backoff; if it keeps failing, the
  * catch-up throws and the client treats the connection as unhealthy (drops and reconnects), so
  * nothing is reported caught up that is not.
  */
@@ -34,13 +36,16 @@ export interface CatchUpLink {
   backoff: { minMs: number; maxMs: number };
   /** A catch-up failed for good on this connection: end it (a reconnect resumes from here). */
   unhealthy(reason: string): void;
+  /** Live messages held at most while a catch-up runs. */
+  maxHeld: number;
 }
 
-const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
+/** A wait between tries that does not keep the process alive after the client is closed. */
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms).unref());
 
-function keyOf(message: ChatMessage, self: string): string {
-  if (message.room !== undefined) return conversationKey({ room: message.room });
-  return conversationKey({ user: message.from === self ? message.to! : message.from });
+function targetOf(message: ChatMessage, self: string): Target {
+  if (message.room !== undefined) return { room: message.room };
+  return { user: message.from === self ? message.to! : message.from };
 }
 
 export class CatchUp {
@@ -50,6 +55,8 @@ export class CatchUp {
   private readonly lastSeen = new Map<string, number>();
   /** Live messages that arrived while a catch-up runs; undefined when none runs. */
   private held: ChatMessage[] | undefined;
+  /** Conversations with live messages that did not fit in `held`: paged from history after it. */
+  private readonly overflowed = new Map<string, Target>();
   private active = 0;
   /** Catch-ups run one after the other. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -64,8 +71,17 @@ export class CatchUp {
 
   /** A live message (an event, or the reply to our own send). */
   deliver(message: ChatMessage): void {
-    if (this.held) this.held.push(message);
-    else this.note(message);
+    if (!this.held) this.note(message);
+    else if (this.held.length < this.link.maxHeld) this.held.push(message);
+    else {
+      const target = targetOf(message, this.link.selfId());
+      this.overflowed.set(conversationKey(target), target);
+    }
+  }
+
+  /** Live messages held now (at most `maxHeld`). */
+  get heldCount(): number {
+    return this.held?.length ?? 0;
   }
 
   /** A different server answers at this address: nothing we knew applies. */
@@ -79,18 +95,25 @@ export class CatchUp {
   connectionLost(): void {
     this.generation++;
     this.held = this.active > 0 ? [] : undefined;
+    this.overflowed.clear(); // the next resume pages every conversation from its last seen
   }
 
   /**
    * Runs after each welcome: the first time, notes how far each direct conversation goes (older
-   * messages are history, not news); after that, resumes. Rejects if a step keeps failing.
+   * messages are history, not news); after that, resumes. Rejects if a step keeps failing (the
+   * connection has then been dropped, see exclusive()).
    */
   async afterWelcome(): Promise<void> {
-    if (this.baselined) {
-      await this.exclusive(() => this.resume());
-      return;
+    if (this.baselined) return this.exclusive(() => this.resume());
+    // Not held like a resume: a live DM that arrives before this reply is news, emitted at once
+    // (held, it would be counted as seen by the lastSeq below and never emitted).
+    let conversations: RequestResults['dm_list']['conversations'];
+    try {
+      ({ conversations } = await this.step(() => this.link.request('dm_list', {})));
+    } catch (error) {
+      this.failed(error);
+      throw error;
     }
-    const { conversations } = await this.step(() => this.link.request('dm_list', {}));
     for (const c of conversations) this.markSeen(conversationKey({ user: c.user.id }), c.lastSeq);
     this.baselined = true;
   }
@@ -122,7 +145,7 @@ export class CatchUp {
 
   /** Emits a message unless it was already seen (catch-up and live delivery can overlap). */
   private note(message: ChatMessage): void {
-    const key = keyOf(message, this.link.selfId());
+    const key = conversationKey(targetOf(message, this.link.selfId()));
     if (message.seq <= (this.lastSeen.get(key) ?? 0)) return;
     this.lastSeen.set(key, message.seq);
     this.link.emit(message);
@@ -155,19 +178,37 @@ export class CatchUp {
 
   private finish(error?: unknown): void {
     this.active--;
-    if (error !== undefined && !hasCode(error, 'disconnected', 'closed')) {
-      this.link.unhealthy(`catching up failed: ${error instanceof Error ? error.message : String(error)}`);
-      return; // unhealthy() dropped the connection: connectionLost() voided the held messages
-    }
+    if (error !== undefined && this.failed(error)) return; // connectionLost() voids the held messages
     if (this.active > 0) return;
     const held = this.held ?? [];
     this.held = undefined;
     for (const message of held) this.note(message);
+    if (this.overflowed.size > 0) this.pageOverflowed();
+  }
+
+  /** Fetches, after the held ones, the live messages that did not fit (each once, in order). */
+  private pageOverflowed(): void {
+    const targets = [...this.overflowed.values()];
+    this.overflowed.clear();
+    const stillOpen = (t: Target) => !('room' in t) || this.joinedRooms.has(t.room);
+    // A failure was handled by exclusive() (the connection is dropped and the resume refetches).
+    this.exclusive(async () => {
+      for (const target of targets) if (stillOpen(target)) await this.pageAfter(target);
+    }).catch(() => {});
+  }
+
+  /** A catch-up step failed for good: drops the connection unless it is gone already. */
+  private failed(error: unknown): boolean {
+    if (hasCode(error, 'disconnected', 'closed')) return false;
+    this.link.unhealthy(`catching up failed: ${error instanceof Error ? error.message : String(error)}`);
+    return true;
   }
 
   /** Rejoins rooms and fetches direct messages missed while disconnected, emitting them in order. */
   private async resume(): Promise<void> {
     for (const room of [...this.joinedRooms]) {
+      // Left while an earlier step ran: rejoining it would put the user back in it.
+      if (!this.joinedRooms.has(room)) continue;
       const since = this.lastSeen.get(conversationKey({ room })) ?? 0;
       let joined: RequestResults['room_join'];
       try {
