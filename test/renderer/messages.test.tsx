@@ -49,6 +49,16 @@ describe('own messages', () => {
     expect(api.sent.map((s) => s.msgId)).toEqual([msgId, msgId]);
     expect(messageRow('Anyone?').dataset['state']).toBe('sending');
   });
+
+  it('say so in words when too many are waiting for the connection (outbox_full)', async () => {
+    const user = userEvent.setup();
+    const { api } = await renderInRoom();
+    await user.type(screen.getByRole('textbox', { name: 'Message #general' }), 'One too many{Enter}');
+    act(() => api.fail(api.sent[0]!.msgId, 'outbox_full', 'Too many messages are waiting (1000)'));
+    const row = messageRow('One too many');
+    expect(row.dataset['state']).toBe('failed');
+    expect(within(row).getByText(/Too many messages are waiting for the connection/)).toBeTruthy();
+  });
 });
 
 describe('message text', () => {

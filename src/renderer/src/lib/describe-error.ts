@@ -51,6 +51,8 @@ export function describeSendFailure(code: string, reason: string): string {
       return 'This person no longer exists on the server.';
     case 'storage_failed':
       return 'The server could not store the message (its disk may be full).';
+    case 'outbox_full':
+      return 'Too many messages are waiting for the connection; this one was not queued.';
     case 'not_connected':
     case 'closed':
     case 'disconnected':
