@@ -40,6 +40,7 @@ export const API_EVENT_NAMES = [
   'memberLeft',
   'userRenamed',
   'roomCreated',
+  'roomMembers',
   'settingsChanged',
   'hostChanged',
   'nearbyChanged',

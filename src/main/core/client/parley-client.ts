@@ -19,6 +19,7 @@ import type {
   RequestResults,
   RequestType,
   RoomCreatedEvent,
+  UserRef,
   UserRenamedEvent,
 } from '../../../shared/protocol/server-frames.ts';
 import type { ParsedFrame } from '../framing/frame-codec.ts';
@@ -77,6 +78,8 @@ export interface ParleyClientEvents {
   member_left: [MemberLeftEvent];
   user_renamed: [UserRenamedEvent];
   room_created: [RoomCreatedEvent];
+  /** A room rejoined after a reconnect, with its whole member list (who came and went meanwhile). */
+  members: [{ room: string; members: UserRef[] }];
   /** An error frame that answered no request (a refused hello, the fatal one before a close). */
   server_error: [ErrorFrame];
 }
@@ -130,6 +133,7 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
       ratePerSecond: () => this.welcomeInfo?.limits.ratePerSecond ?? 1,
       backoff: { minMs: this.options.minBackoffMs, maxMs: this.options.maxBackoffMs },
       unhealthy: (reason) => this.connection.drop(reason),
+      members: (room, members) => this.emit('members', { room, members }),
     });
     this.outbox = new Outbox({
       canSend: () => this.connected && !this.resuming,

@@ -13,7 +13,7 @@
  */
 import { backoffDelay } from '../../../shared/backoff.ts';
 import { MAX_CATCH_UP, MAX_HISTORY_PAGE } from '../../../shared/protocol/constants.ts';
-import type { ChatMessage, RequestResults, RequestType } from '../../../shared/protocol/server-frames.ts';
+import type { ChatMessage, RequestResults, RequestType, UserRef } from '../../../shared/protocol/server-frames.ts';
 import { hasCode } from './errors.ts';
 import { conversationKey, type Target } from './target.ts';
 
@@ -34,6 +34,8 @@ export interface CatchUpLink {
   backoff: { minMs: number; maxMs: number };
   /** A catch-up failed for good on this connection: end it (a reconnect resumes from here). */
   unhealthy(reason: string): void;
+  /** A room was rejoined after a reconnect: its whole member list now (who came and went meanwhile). */
+  members?(room: string, members: UserRef[]): void;
 }
 
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
@@ -180,6 +182,7 @@ export class CatchUp {
         }
         throw error;
       }
+      this.link.members?.(room, joined.members);
       for (const message of joined.messages) this.note(message);
       if (joined.hasMore) await this.pageAfter({ room });
     }
