@@ -7,10 +7,13 @@
  * Real servers on 127.0.0.1; the app's connection is cut with a relay in front of the server.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { InMemoryProfileStore } from '../src/main/core/session/profile.ts';
 import { cleanupAll, connectClient, startServer, TcpProxy } from './support/harness.ts';
 import { key, namedSession } from './support/session-recorder.ts';
 
 afterEach(cleanupAll);
+
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
 describe('member lists after a reconnect', () => {
   it('the session emits the fresh member list of each rejoined room', async () => {
@@ -38,5 +41,43 @@ describe('member lists after a reconnect', () => {
     expect(fresh.server).toBe(k);
     expect(fresh.members.map((m) => m.name).sort()).toEqual(['Ada', 'Carol']);
     await t.waitFor('serverChanged', (v) => v.status === 'connected', 10_000, mark);
+  });
+});
+
+describe('catchUpDm: direct messages missed by a fresh session', () => {
+  it('emits every DM after `since` exactly once, in order, across history pages', async () => {
+    const { port } = await startServer({ limits: { ratePerSecond: 10_000, rateBurst: 10_000 } });
+    const profile = new InMemoryProfileStore();
+    const bob = await connectClient(port, 'Bob');
+    const k = key(port);
+
+    // Ada's first session (a browser page) sees Bob's first DM, then its page goes away.
+    const first = await namedSession('Ada', { profile });
+    const view = await first.session.connectServer({ host: '127.0.0.1', port });
+    const ada = view.self!.id;
+    await bob.sendMessage({ user: ada }, 'd1');
+    await first.waitFor('message', (m) => m.message.text === 'd1');
+    await first.session.close();
+
+    // More than one history page (200) while she is away.
+    const total = 260;
+    await Promise.all(Array.from({ length: total - 1 }, (_, i) => bob.sendMessage({ user: ada }, `d${i + 2}`)));
+
+    // The page's new session: it treats the DM as seen up to its newest message when it connects.
+    const t = await namedSession('Ada', { profile, hop: { delayMs: 1 } });
+    await t.session.connectServer({ host: '127.0.0.1', port });
+    await t.waitFor('serverChanged', (v) => v.status === 'connected');
+    await t.session.catchUpDm(k, bob.userId!, { since: 1 });
+    await bob.sendMessage({ user: ada }, 'live');
+    await t.waitFor('message', (m) => m.message.text === 'live');
+    // Asking again from the same point (or later) emits nothing already emitted.
+    await t.session.catchUpDm(k, bob.userId!, { since: 1 });
+    await t.session.catchUpDm(k, bob.userId!, { since: 100 });
+    await sleep(200);
+
+    const expected = [...Array.from({ length: total - 1 }, (_, i) => `d${i + 2}`), 'live'];
+    expect(t.all('message').map((m) => m.message.text)).toEqual(expected);
+    const seqs = t.all('message').map((m) => m.message.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 });

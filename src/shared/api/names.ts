@@ -22,6 +22,7 @@ export const API_CALL_NAMES = [
   'loadOlder',
   'loadLatest',
   'listDms',
+  'catchUpDm',
   'sendMessage',
   'openLink',
   'listNearby',

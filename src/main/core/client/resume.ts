@@ -59,6 +59,11 @@ export class CatchUp {
   private generation = 0;
   /** The first welcome's baseline (or a resume) succeeded: later welcomes resume. */
   private baselined = false;
+  /**
+   * Per direct conversation, the seq up to which it was old news at the first welcome: messages
+   * up to it were never emitted (dmSince emits them on request), every later one was.
+   */
+  private readonly dmFloor = new Map<string, number>();
 
   constructor(link: CatchUpLink) {
     this.link = link;
@@ -74,6 +79,7 @@ export class CatchUp {
   reset(): void {
     this.joinedRooms.clear();
     this.lastSeen.clear();
+    this.dmFloor.clear();
     this.baselined = false;
   }
 
@@ -93,8 +99,27 @@ export class CatchUp {
       return;
     }
     const { conversations } = await this.step(() => this.link.request('dm_list', {}));
-    for (const c of conversations) this.markSeen(conversationKey({ user: c.user.id }), c.lastSeq);
+    for (const c of conversations) {
+      this.markSeen(conversationKey({ user: c.user.id }), c.lastSeq);
+      this.dmFloor.set(conversationKey({ user: c.user.id }), c.lastSeq);
+    }
     this.baselined = true;
+  }
+
+  /**
+   * The DM counterpart of joined(…, since): emits the messages with `user` after `since` that this
+   * client has not emitted (those the first welcome took as old news), in order, once. For a UI
+   * that had the conversation up to `since` from an earlier client (a fresh browser session).
+   */
+  dmSince(user: string, since: number): Promise<void> {
+    const key = conversationKey({ user });
+    if (since >= (this.dmFloor.get(key) ?? 0)) return Promise.resolve();
+    return this.exclusive(async () => {
+      const floor = this.dmFloor.get(key) ?? 0; // an earlier dmSince may have lowered it meanwhile
+      if (since >= floor) return;
+      await this.pageBetween({ user }, since, floor);
+      this.dmFloor.set(key, since);
+    });
   }
 
   /**
@@ -200,6 +225,21 @@ export class CatchUp {
       const after = this.lastSeen.get(key) ?? 0;
       const page = await this.step(() => this.link.request('history', { ...target, after, limit: MAX_HISTORY_PAGE }));
       for (const message of page.messages) this.note(message);
+      if (!page.hasMore || page.messages.length === 0) return;
+    }
+  }
+
+  /** Emits the messages in (after, upTo], paging forward; later ones were emitted already. */
+  private async pageBetween(target: Target, after: number, upTo: number): Promise<void> {
+    while (after < upTo) {
+      const from = after;
+      const page = await this.step(() =>
+        this.link.request('history', { ...target, after: from, limit: MAX_HISTORY_PAGE }),
+      );
+      for (const message of page.messages) {
+        if (message.seq > after && message.seq <= upTo) this.link.emit(message);
+        after = Math.max(after, message.seq);
+      }
       if (!page.hasMore || page.messages.length === 0) return;
     }
   }
