@@ -123,7 +123,7 @@ test.describe('Host a room', () => {
       await expect(ada.main.getByRole('heading', { name: 'Welcome, Ada' })).toBeVisible();
       await expect(ada.main.getByRole('button', { name: 'Host a room' })).toBeVisible();
       // Start-up put the keyboard focus on the heading; the picture shows Home, not a focus ring.
-      await adaPage.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await ada.main.getByRole('heading', { level: 1, name: 'Home' }).blur();
       await adaPage.mouse.move(0, 0);
       await shot(adaPage, 'home');
 
