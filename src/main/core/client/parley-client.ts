@@ -127,7 +127,10 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
       onStatus: (status) => this.emit('status', status),
     });
     this.catchUp = new CatchUp({
-      request: (type, args) => this.rawRequest(type, args) as Promise<RequestResults[typeof type]>,
+      request: (type, args, onResult) =>
+        this.rawRequest(type, args, onResult as ((data: unknown) => void) | undefined) as Promise<
+          RequestResults[typeof type]
+        >,
       emit: (message) => this.emit('message', message),
       selfId: () => this.userId ?? '',
       ratePerSecond: () => this.welcomeInfo?.limits.ratePerSecond ?? 1,

@@ -26,7 +26,12 @@ export type RequestArgs = Record<string, unknown>;
 
 /** What catch-up needs from the client. */
 export interface CatchUpLink {
-  request<T extends RequestType>(type: T, args: RequestArgs): Promise<RequestResults[T]>;
+  /** `onResult` runs as the reply is read, before any later frame (as in ClientContext.request). */
+  request<T extends RequestType>(
+    type: T,
+    args: RequestArgs,
+    onResult?: (result: RequestResults[T]) => void,
+  ): Promise<RequestResults[T]>;
   /** Emits a message to the client's listeners (it is new and in order). */
   emit(message: ChatMessage): void;
   selfId(): string;
@@ -198,7 +203,13 @@ export class CatchUp {
       const since = this.lastSeen.get(conversationKey({ room })) ?? 0;
       let joined: RequestResults['room_join'];
       try {
-        joined = await this.step(() => this.link.request('room_join', { room, since, limit: MAX_CATCH_UP }));
+        // The member list is reported as the reply is read: a member_joined/left right behind it
+        // then applies on top of it, not under it.
+        joined = await this.step(() =>
+          this.link.request('room_join', { room, since, limit: MAX_CATCH_UP }, (reply) =>
+            this.link.members?.(room, reply.members),
+          ),
+        );
       } catch (error) {
         // A room that no longer exists is forgotten; anything else fails the resume as a whole.
         if (hasCode(error, 'room_not_found')) {
@@ -207,7 +218,6 @@ export class CatchUp {
         }
         throw error;
       }
-      this.link.members?.(room, joined.members);
       for (const message of joined.messages) this.note(message);
       if (joined.hasMore) await this.pageAfter({ room });
     }
