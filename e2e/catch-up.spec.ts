@@ -2,7 +2,7 @@
  * Nothing missed while away (issue 8, bug 1) in the browser build: Ada has three rooms open, her
  * page's socket drops (which ends her session on the web server), Bob posts once in each room,
  * and Ada's page comes back: every message is there, once, and the two rooms not on screen
- * count one unread each.
+ * count one unread each. The same for a direct message from Bob.
  */
 import type { BrowserContext, WebSocketRoute } from '@playwright/test';
 import { ChatPage } from './support/chat-page.ts';
@@ -74,4 +74,39 @@ test('after the page was away, each missed message arrives once and counts as un
   }
   await ada.openConversation('r3');
   await expect(ada.messageRow('r3', 'missed in r3')).toHaveCount(1);
+});
+
+test('after the page was away, a missed direct message arrives once and counts as unread', async ({ openUser }) => {
+  // The fresh session takes every DM as seen when it connects; the page asks catchUpDm(…, { since })
+  // for each DM it has, and the client library emits what came after as events.
+  let link: { cut(): void; restore(): void } | undefined;
+  const adaUser = await openUser({
+    name: 'Ada',
+    beforeLoad: async (context) => {
+      link = await cuttableApi(context);
+    },
+  });
+  const ada = new ChatPage(adaUser.page);
+  const bob = new ChatPage((await openUser({ name: 'Bob' })).page);
+  await ada.createRoom('lobby');
+  await bob.joinRoom('lobby');
+  const members = await bob.showMembers();
+  await members.getByRole('button', { name: /^Ada\b/ }).click();
+  await bob.expectConversation('Conversation with Ada');
+  await bob.send('first dm');
+  await bob.expectSent('Ada', 'first dm');
+  const dm = ada.sidebar.getByRole('button', { name: /^Bob\b/ });
+  await expect(dm).toHaveAccessibleName(/\b1 unread message/);
+
+  link!.cut();
+  await expect(ada.page.getByText(/^Reconnecting to Kitchen( in \d+ s)?…$/)).toBeVisible();
+  await bob.send('missed dm');
+  await bob.expectSent('Ada', 'missed dm');
+  link!.restore();
+
+  await expect(ada.page.getByText(/^Reconnecting/)).toHaveCount(0, { timeout: 30_000 });
+  await expect(dm).toHaveAccessibleName(/\b2 unread messages/);
+  await ada.openConversation('Bob');
+  await expect(ada.messageRow('Bob', 'missed dm')).toHaveCount(1);
+  await expect(ada.messageRow('Bob', 'first dm')).toHaveCount(1);
 });

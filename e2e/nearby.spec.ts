@@ -117,6 +117,16 @@ test.describe('Host a room', () => {
       const ada = new ChatPage(adaPage);
       const bob = new ChatPage(bobPage);
 
+      // The desktop app starts on Home (no server yet): the picture of Home for the docs. (The
+      // browser build selects its server as soon as it connects, so Home is never on screen there.)
+      await expect(ada.main.getByRole('heading', { level: 1, name: 'Home' })).toBeVisible();
+      await expect(ada.main.getByRole('heading', { name: 'Welcome, Ada' })).toBeVisible();
+      await expect(ada.main.getByRole('button', { name: 'Host a room' })).toBeVisible();
+      // Start-up put the keyboard focus on the heading; the picture shows Home, not a focus ring.
+      await ada.main.getByRole('heading', { level: 1, name: 'Home' }).blur();
+      await adaPage.mouse.move(0, 0);
+      await shot(adaPage, 'home');
+
       // Ada hosts with the defaults: one click in Home, one in the dialog.
       await ada.main.getByRole('button', { name: 'Host a room' }).click();
       const dialog = adaPage.getByRole('dialog', { name: 'Host a room' });

@@ -15,7 +15,7 @@ import type { Unsubscribe } from '../../src/shared/api/contract.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import type { PageLink } from '../../src/renderer/src/api/get-api.ts';
 import { App } from '../../src/renderer/src/components/app/App.tsx';
-import { roomKey } from '../../src/renderer/src/features/conversations/conversation-key.ts';
+import { dmKey, roomKey } from '../../src/renderer/src/features/conversations/conversation-key.ts';
 import { createAppStore } from '../../src/renderer/src/state/store.ts';
 import { chatMessage, FakeApi, room, SERVER, serverView } from './fake-api.ts';
 
@@ -159,6 +159,37 @@ describe('with a fresh session behind the page (the browser build after its sock
     act(() => api.emit('serverChanged', serverView()));
     await waitFor(() => expect(api.callsTo('joinRoom').length).toBe(joins + 3));
     expect(api.callsTo('joinRoom').slice(joins)).toContainEqual([SERVER, 'r2', { since: 1 }]);
+  });
+});
+
+describe('direct messages with a fresh session behind the page', () => {
+  it('asks the library to catch up each DM it has from its newest seq; what comes counts as unread', async () => {
+    const fresh = new FreshSessions();
+    const { api, store } = await renderWithThreeRooms(new FakeApi(), fresh);
+    // Bob wrote to Ada (seq 1 and 2 of their DM) while she had r1 on screen.
+    const dm = (seq: number) =>
+      chatMessage({ room: undefined, to: 'u_me', seq, msgId: `dm-${seq}`, text: `dm ${seq}` });
+    act(() => {
+      api.emit('message', { server: SERVER, message: dm(1) });
+      api.emit('message', { server: SERVER, message: dm(2) });
+    });
+    const key = dmKey(SERVER, 'u_bob');
+    expect(store.getState().unread[key]).toBe(2);
+
+    act(() => api.emit('serverChanged', serverView({ status: 'reconnecting', retryAt: Date.now() + 1000 })));
+    act(() => fresh.fire());
+    act(() => api.emit('serverChanged', serverView({ status: 'idle', self: null })));
+    act(() => api.emit('serverChanged', serverView()));
+
+    await waitFor(() => expect(api.callsTo('catchUpDm')).toEqual([[SERVER, 'u_bob', { since: 2 }]]));
+    act(() => api.emit('message', { server: SERVER, message: dm(3) }));
+    expect(store.getState().unread[key]).toBe(3);
+
+    // A plain reconnect of the same session: the library resumes DMs by itself.
+    act(() => api.emit('serverChanged', serverView({ status: 'reconnecting', retryAt: Date.now() + 1000 })));
+    act(() => api.emit('serverChanged', serverView()));
+    await waitFor(() => expect(api.callsTo('listDms').length).toBeGreaterThan(2));
+    expect(api.callsTo('catchUpDm')).toHaveLength(1);
   });
 });
 

@@ -297,6 +297,10 @@ export class FakeApi implements ParleyApi {
     return [...this.dms];
   }
 
+  async catchUpDm(server: string, userId: string, options: { since: number }): Promise<void> {
+    this.record('catchUpDm', [server, userId, options]);
+  }
+
   async sendMessage(server: string, target: ConversationTarget, text: string, msgId: string): Promise<void> {
     this.record('sendMessage', [server, target, text, msgId]);
     if (this.offline) throw new ApiError('not_connected', `Not connected to ${server}`);

@@ -2,7 +2,7 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { FakeApi, ME, SERVER, serverView } from './fake-api.ts';
+import { BOB, FakeApi, ME, SERVER, serverView } from './fake-api.ts';
 import { renderInRoom } from './render-app.tsx';
 
 describe('member list', () => {
@@ -61,5 +61,31 @@ describe('your own name', () => {
     expect(within(members).getByRole('button', { name: /^Ada Lovelace/ })).toBeTruthy();
     expect(within(members).queryByRole('button', { name: /^Ada,/ })).toBeNull();
     expect(document.querySelector('.profile-bar')!.textContent).toContain('Ada Lovelace');
+  });
+});
+
+describe('after a reconnect', () => {
+  it('shows the member list the rejoin reported: who left or joined while we were away', async () => {
+    const api = new FakeApi();
+    await renderInRoom(api);
+    const members = screen.getByRole('complementary', { name: /Members/ });
+    expect(within(members).getByRole('button', { name: /^Bob/ })).toBeTruthy();
+
+    act(() => api.emit('serverChanged', serverView({ status: 'reconnecting', retryAt: Date.now() + 3000 })));
+    // The client library rejoined #general: Bob left meanwhile, Carol joined.
+    const carol = { id: 'u_carol', name: 'Carol' };
+    act(() => api.emit('roomMembers', { server: SERVER, room: 'r_general', members: [ME, carol] }));
+    act(() => api.emit('serverChanged', serverView()));
+
+    expect(within(members).getByRole('button', { name: /^Carol/ })).toBeTruthy();
+    expect(within(members).queryByRole('button', { name: new RegExp(`^${BOB.name}`) })).toBeNull();
+    expect(within(members).getByRole('button', { name: /^Ada/ })).toBeTruthy();
+  });
+
+  it('ignores the member list of a room that is not open', async () => {
+    const api = new FakeApi();
+    const { store } = await renderInRoom(api);
+    act(() => api.emit('roomMembers', { server: SERVER, room: 'r_elsewhere', members: [ME] }));
+    expect(Object.keys(store.getState().members)).toEqual([`${SERVER}|room:r_general`]);
   });
 });

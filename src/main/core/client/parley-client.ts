@@ -19,6 +19,7 @@ import type {
   RequestResults,
   RequestType,
   RoomCreatedEvent,
+  UserRef,
   UserRenamedEvent,
 } from '../../../shared/protocol/server-frames.ts';
 import type { ParsedFrame } from '../framing/frame-codec.ts';
@@ -84,6 +85,8 @@ export interface ParleyClientEvents {
   member_left: [MemberLeftEvent];
   user_renamed: [UserRenamedEvent];
   room_created: [RoomCreatedEvent];
+  /** A room rejoined after a reconnect, with its whole member list (who came and went meanwhile). */
+  members: [{ room: string; members: UserRef[] }];
   /** An error frame that answered no request (a refused hello, the fatal one before a close). */
   server_error: [ErrorFrame];
 }
@@ -133,13 +136,17 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
       onStatus: (status) => this.emit('status', status),
     });
     this.catchUp = new CatchUp({
-      request: (type, args) => this.rawRequest(type, args) as Promise<RequestResults[typeof type]>,
+      request: (type, args, onResult) =>
+        this.rawRequest(type, args, onResult as ((data: unknown) => void) | undefined) as Promise<
+          RequestResults[typeof type]
+        >,
       emit: (message) => this.emit('message', message),
       selfId: () => this.userId ?? '',
       ratePerSecond: () => this.welcomeInfo?.limits.ratePerSecond ?? 1,
       backoff: { minMs: this.options.minBackoffMs, maxMs: this.options.maxBackoffMs },
       unhealthy: (reason) => this.connection.drop(reason),
       maxHeld: this.options.maxHeldMessages,
+      members: (room, members) => this.emit('members', { room, members }),
     });
     this.outbox = new Outbox({
       canSend: () => this.connected && !this.resuming,

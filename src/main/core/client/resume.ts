@@ -15,7 +15,7 @@ lost). A step that fails is retried with backoff; if it keeps failing, the
  */
 import { backoffDelay } from '../../../shared/backoff.ts';
 import { MAX_CATCH_UP, MAX_HISTORY_PAGE } from '../../../shared/protocol/constants.ts';
-import type { ChatMessage, RequestResults, RequestType } from '../../../shared/protocol/server-frames.ts';
+import type { ChatMessage, RequestResults, RequestType, UserRef } from '../../../shared/protocol/server-frames.ts';
 import { hasCode } from './errors.ts';
 import { conversationKey, type Target } from './target.ts';
 
@@ -28,7 +28,12 @@ export type RequestArgs = Record<string, unknown>;
 
 /** What catch-up needs from the client. */
 export interface CatchUpLink {
-  request<T extends RequestType>(type: T, args: RequestArgs): Promise<RequestResults[T]>;
+  /** `onResult` runs as the reply is read, before any later frame (as in ClientContext.request). */
+  request<T extends RequestType>(
+    type: T,
+    args: RequestArgs,
+    onResult?: (result: RequestResults[T]) => void,
+  ): Promise<RequestResults[T]>;
   /** Emits a message to the client's listeners (it is new and in order). */
   emit(message: ChatMessage): void;
   selfId(): string;
@@ -38,6 +43,8 @@ export interface CatchUpLink {
   unhealthy(reason: string): void;
   /** Live messages held at most while a catch-up runs. */
   maxHeld: number;
+  /** A room was rejoined after a reconnect: its whole member list now (who came and went meanwhile). */
+  members?(room: string, members: UserRef[]): void;
 }
 
 /** A wait between tries that does not keep the process alive after the client is closed. */
@@ -64,6 +71,11 @@ export class CatchUp {
   private generation = 0;
   /** The first welcome's baseline (or a resume) succeeded: later welcomes resume. */
   private baselined = false;
+  /**
+   * Per direct conversation, the seq up to which it was old news at the first welcome: messages
+   * up to it were never emitted (dmSince emits them on request), every later one was.
+   */
+  private readonly dmFloor = new Map<string, number>();
 
   constructor(link: CatchUpLink) {
     this.link = link;
@@ -88,6 +100,7 @@ export class CatchUp {
   reset(): void {
     this.joinedRooms.clear();
     this.lastSeen.clear();
+    this.dmFloor.clear();
     this.baselined = false;
   }
 
@@ -114,8 +127,27 @@ export class CatchUp {
       this.failed(error);
       throw error;
     }
-    for (const c of conversations) this.markSeen(conversationKey({ user: c.user.id }), c.lastSeq);
+    for (const c of conversations) {
+      this.markSeen(conversationKey({ user: c.user.id }), c.lastSeq);
+      this.dmFloor.set(conversationKey({ user: c.user.id }), c.lastSeq);
+    }
     this.baselined = true;
+  }
+
+  /**
+   * The DM counterpart of joined(…, since): emits the messages with `user` after `since` that this
+   * client has not emitted (those the first welcome took as old news), in order, once. For a UI
+   * that had the conversation up to `since` from an earlier client (a fresh browser session).
+   */
+  dmSince(user: string, since: number): Promise<void> {
+    const key = conversationKey({ user });
+    if (since >= (this.dmFloor.get(key) ?? 0)) return Promise.resolve();
+    return this.exclusive(async () => {
+      const floor = this.dmFloor.get(key) ?? 0; // an earlier dmSince may have lowered it meanwhile
+      if (since >= floor) return;
+      await this.pageBetween({ user }, since, floor);
+      this.dmFloor.set(key, since);
+    });
   }
 
   /**
@@ -212,7 +244,13 @@ export class CatchUp {
       const since = this.lastSeen.get(conversationKey({ room })) ?? 0;
       let joined: RequestResults['room_join'];
       try {
-        joined = await this.step(() => this.link.request('room_join', { room, since, limit: MAX_CATCH_UP }));
+        // The member list is reported as the reply is read: a member_joined/left right behind it
+        // then applies on top of it, not under it.
+        joined = await this.step(() =>
+          this.link.request('room_join', { room, since, limit: MAX_CATCH_UP }, (reply) =>
+            this.link.members?.(room, reply.members),
+          ),
+        );
       } catch (error) {
         // A room that no longer exists is forgotten; anything else fails the resume as a whole.
         if (hasCode(error, 'room_not_found')) {
@@ -238,6 +276,21 @@ export class CatchUp {
       const after = this.lastSeen.get(key) ?? 0;
       const page = await this.step(() => this.link.request('history', { ...target, after, limit: MAX_HISTORY_PAGE }));
       for (const message of page.messages) this.note(message);
+      if (!page.hasMore || page.messages.length === 0) return;
+    }
+  }
+
+  /** Emits the messages in (after, upTo], paging forward; later ones were emitted already. */
+  private async pageBetween(target: Target, after: number, upTo: number): Promise<void> {
+    while (after < upTo) {
+      const from = after;
+      const page = await this.step(() =>
+        this.link.request('history', { ...target, after: from, limit: MAX_HISTORY_PAGE }),
+      );
+      for (const message of page.messages) {
+        if (message.seq > after && message.seq <= upTo) this.link.emit(message);
+        after = Math.max(after, message.seq);
+      }
       if (!page.hasMore || page.messages.length === 0) return;
     }
   }

@@ -54,4 +54,5 @@ export function forwardClientEvents(client: ParleyClient, server: string, emit: 
   );
   client.on('user_renamed', (e) => live() && emit('userRenamed', { server, user: e.user, oldName: e.oldName }));
   client.on('room_created', (e) => live() && emit('roomCreated', { server, room: e.room }));
+  client.on('members', (e) => live() && emit('roomMembers', { server, room: e.room, members: e.members }));
 }

@@ -31,4 +31,10 @@ export interface RoomEvents {
   memberJoined: { server: string; room: string; user: UserRef };
   memberLeft: { server: string; room: string; user: UserRef; reason: 'left' | 'disconnected' };
   roomCreated: { server: string; room: RoomInfo };
+  /**
+   * The whole member list of a room we are in, as the server reported it when the client library
+   * rejoined the room after a reconnect: it replaces what the UI had (people left and joined while
+   * we were away, and no memberJoined/memberLeft came for them).
+   */
+  roomMembers: { server: string; room: string; members: UserRef[] };
 }

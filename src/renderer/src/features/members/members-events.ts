@@ -1,9 +1,12 @@
-/** Member events: who joins and leaves a room, renames — ours included — with a notice line. */
+/**
+ * Member events: who joins and leaves a room, renames — ours included — with a notice line; and
+ * the whole list of a room the client library rejoined after a reconnect.
+ */
 import type { EventWiring } from '../../state/api-events.ts';
 import { roomKey } from '../conversations/conversation-key.ts';
 import { noticeAdded } from '../conversations/conversations-slice.ts';
 import { roomPatched } from '../servers/servers-slice.ts';
-import { memberJoined, memberLeft, memberRenamed } from './members-slice.ts';
+import { memberJoined, memberLeft, memberRenamed, membersLoaded } from './members-slice.ts';
 
 export const memberEvents: EventWiring = ({ api, store }) => [
   api.on('memberJoined', ({ server, room, user }) => {
@@ -24,6 +27,15 @@ export const memberEvents: EventWiring = ({ api, store }) => [
       noticeAdded(store, key, reason === 'left' ? `${user.name} left` : `${user.name} went offline`);
       roomPatched(store, server, room, (r) => ({ ...r, members: Math.max(0, r.members - 1) }));
     }
+  }),
+
+  // Rejoined after a reconnect: who left or joined while we were away sent us no event; the
+  // list the server reported replaces ours (rooms open here only).
+  api.on('roomMembers', ({ server, room, members }) => {
+    const key = roomKey(server, room);
+    if (!store.getState().members[key]) return;
+    membersLoaded(store, key, members);
+    roomPatched(store, server, room, (r) => ({ ...r, members: members.length }));
   }),
 
   api.on('userRenamed', ({ server, user, oldName }) => {

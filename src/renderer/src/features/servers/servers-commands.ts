@@ -7,6 +7,7 @@ import { roomsShown, toastShown } from '../../state/ui-slice.ts';
 import type { AppStore } from '../../state/store.ts';
 import { resendPending } from '../messages/messages-commands.ts';
 import { reopenRoom } from '../rooms/rooms-commands.ts';
+import { catchUpDm } from '../dms/dms-commands.ts';
 
 /** Connects to host:port and shows the server. Rejects with the API's error. */
 export async function connectTo(api: ParleyApi, store: AppStore, host: string, port: number): Promise<ServerView> {
@@ -65,7 +66,8 @@ async function refreshDms(api: ParleyApi, store: AppStore, server: string): Prom
  * DMs, and hand pending messages over again. Missed messages are not fetched here: the client
  * library catches up on the rooms it is in and emits them as `message` events. Open rooms are
  * joined only where the session is not in them: rooms never loaded in this window (remembered
- * from before a reload), and every open room when `sessionIsNew` (see reopenRoom).
+ * from before a reload), and every open room when `sessionIsNew` (see reopenRoom); DMs with
+ * messages here are caught up from their newest seq when `sessionIsNew` (see catchUpDm).
  */
 export async function serverConnected(
   api: ParleyApi,
@@ -84,6 +86,11 @@ export async function serverConnected(
     refreshRooms(api, store, server),
     refreshDms(api, store, server),
     ...reopen.map((c) => reopenRoom(api, store, c.key)),
+    ...(sessionIsNew
+      ? Object.values(conversations)
+          .filter((c) => c.server === server && c.kind === 'dm')
+          .map((c) => catchUpDm(api, store, c.key))
+      : []),
   ]);
   resendPending(api, store, server);
 }
