@@ -4,42 +4,8 @@
  * and Ada's page comes back: every message is there, once, and the two rooms not on screen
  * count one unread each. The same for a direct message from Bob.
  */
-import type { BrowserContext, WebSocketRoute } from '@playwright/test';
-import { ChatPage } from './support/chat-page.ts';
+import { ChatPage, cuttableApi } from './support/chat-page.ts';
 import { expect, test } from './support/fixtures.ts';
-
-/** Passes the page's API socket through, until `cut()` closes it and refuses new ones until `restore()`. */
-async function cuttableApi(context: BrowserContext): Promise<{ cut(): void; restore(): void }> {
-  const open = new Set<WebSocketRoute>();
-  let refusing = false;
-  await context.routeWebSocket(/\/api$/, (page) => {
-    if (refusing) {
-      void page.close({ code: 1011, reason: 'cut' });
-      return;
-    }
-    open.add(page);
-    const server = page.connectToServer();
-    page.onMessage((message) => server.send(message));
-    server.onMessage((message) => page.send(message));
-    page.onClose(() => {
-      open.delete(page);
-      void server.close();
-    });
-    server.onClose(() => {
-      open.delete(page);
-      void page.close();
-    });
-  });
-  return {
-    cut: () => {
-      refusing = true;
-      for (const page of open) void page.close({ code: 1011, reason: 'cut' });
-    },
-    restore: () => {
-      refusing = false;
-    },
-  };
-}
 
 test('after the page was away, each missed message arrives once and counts as unread', async ({ openUser }) => {
   // The page's socket drop ends its session; the fresh one re-opens the rooms with

@@ -184,3 +184,40 @@ export async function delayableApi(context: BrowserContext): Promise<{ hold(): v
     },
   };
 }
+
+/**
+ * Passes the page's API socket (/api) through, until `cut()` closes it and refuses new ones until
+ * `restore()`: the page is "away" (its session on the web server ends with the socket).
+ * Install before the page loads.
+ */
+export async function cuttableApi(context: BrowserContext): Promise<{ cut(): void; restore(): void }> {
+  const open = new Set<WebSocketRoute>();
+  let refusing = false;
+  await context.routeWebSocket(/\/api$/, (page) => {
+    if (refusing) {
+      void page.close({ code: 1011, reason: 'cut' });
+      return;
+    }
+    open.add(page);
+    const server = page.connectToServer();
+    page.onMessage((message) => server.send(message));
+    server.onMessage((message) => page.send(message));
+    page.onClose(() => {
+      open.delete(page);
+      void server.close();
+    });
+    server.onClose(() => {
+      open.delete(page);
+      void page.close();
+    });
+  });
+  return {
+    cut: () => {
+      refusing = true;
+      for (const page of open) void page.close({ code: 1011, reason: 'cut' });
+    },
+    restore: () => {
+      refusing = false;
+    },
+  };
+}
