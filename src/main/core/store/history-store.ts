@@ -39,8 +39,14 @@ export interface AuthenticatedUser extends StoredUser {
   kept: boolean;
 }
 
-/** Thrown by appendBatch when the messages would pass the history size cap. */
+/** Why appendBatch left a message out when it would pass the history size cap. */
 export class HistoryFullError extends Error {}
+
+/** A message appendBatch left out (the others of its batch were stored), and why. */
+export interface RefusedMessage {
+  message: ChatMessage;
+  error: unknown;
+}
 
 export interface StoredRoom {
   id: string;
@@ -319,21 +325,50 @@ export class HistoryStore {
 
   /**
    * Stores a batch of messages (already numbered) in one transaction, and bumps the rooms' and
-   * direct conversations' last activity. All or nothing: on failure (disk full, I/O error) the
-   * transaction is rolled back and the error is thrown.
+   * direct conversations' last activity. Each message is inserted in its own savepoint, so a row
+   * that fails (a constraint, a trigger, the history cap) is left out alone and the others are
+   * still stored: one sender's bad row never fails other people's messages. The later messages
+   * of a failed one's conversation move down one number (their `seq` is changed in place; nothing
+   * was acknowledged yet), so a conversation never has a gap.
+   *
+   * Returns the messages left out, with why. Throws (everything rolled back, nothing stored) only
+   * when the transaction itself cannot be begun or committed (disk full, I/O error).
    */
-  appendBatch(messages: readonly ChatMessage[]): void {
+  appendBatch(messages: readonly ChatMessage[]): RefusedMessage[] {
     const { insertMessage, bumpRoom, upsertDm } = this.stmt;
-    if (this.capBytes > 0 && this.usedBytes() + estimateBytes(messages) > this.capBytes) {
-      throw new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`);
-    }
+    const refused: RefusedMessage[] = [];
+    let budget = this.capBytes > 0 ? this.capBytes - this.usedBytes() : Infinity;
+    /** How many numbers each conversation's later messages move down (by its failed ones). */
+    const shift = new Map<string, number>();
+    const seqBefore = messages.map((m) => m.seq);
     this.db.exec('BEGIN');
     try {
       // Last seq/ts per conversation, written once per batch rather than once per message.
       const touched = new Map<string, ChatMessage>();
       for (const m of messages) {
         const conv = m.room ?? dmKey(m.from, m.to!);
-        insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
+        m.seq -= shift.get(conv) ?? 0;
+        const bytes = estimateBytes([m]);
+        if (bytes > budget) {
+          refused.push({
+            message: m,
+            error: new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`),
+          });
+          shift.set(conv, (shift.get(conv) ?? 0) + 1);
+          continue;
+        }
+        this.db.exec('SAVEPOINT one_message');
+        try {
+          insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
+          this.db.exec('RELEASE one_message');
+        } catch (error) {
+          this.db.exec('ROLLBACK TO one_message');
+          this.db.exec('RELEASE one_message');
+          refused.push({ message: m, error });
+          shift.set(conv, (shift.get(conv) ?? 0) + 1);
+          continue;
+        }
+        budget -= bytes;
         touched.set(conv, m);
       }
       for (const [conv, m] of touched) {
@@ -346,8 +381,10 @@ export class HistoryStore {
       this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      messages.forEach((m, i) => (m.seq = seqBefore[i]!));
       throw error;
     }
+    return refused;
   }
 
   /** Bytes of the database in use (pages not on the free list). */
