@@ -231,7 +231,7 @@ describe('defect 4: the sequence cache is bounded', () => {
             msgId: `${round}-${b}`,
             to: to.id,
           };
-          cache.committed(store.appendBatch([message]));
+          cache.committed(store.appendBatch([message]).map((r) => r.message));
           expect(cache.size).toBeLessThanOrEqual(bound);
         }
       }
