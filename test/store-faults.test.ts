@@ -7,6 +7,7 @@
  * - the per-conversation sequence cache is bounded, and numbering stays right after eviction;
  * - the write-ahead log is checkpointed, and a full disk still shuts down cleanly.
  */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +15,16 @@ import type { ParsedFrame } from '../src/main/core/framing/frame-codec.ts';
 import { SequenceCache } from '../src/main/core/server/features/sequence-cache.ts';
 import { DATABASE_FILE, HistoryStore, dmKey } from '../src/main/core/store/history-store.ts';
 import type { ChatMessage } from '../src/shared/protocol/server-frames.ts';
-import { RawClient, cleanupAll, startServer, tempDir } from './support/harness.ts';
+import {
+  RawClient,
+  cleanupAll,
+  connectClient,
+  onCleanup,
+  spawnCli,
+  startServer,
+  tempDir,
+  waitFor,
+} from './support/harness.ts';
 
 afterEach(cleanupAll);
 
@@ -254,5 +264,73 @@ describe('defect 4: the sequence cache is bounded', () => {
         expect(reply).toMatchObject({ type: 'result', data: { message: { seq: round, to: peer } } });
       }
     }
+  });
+});
+
+/** Bytes of the WAL file next to a data folder's database (0 when there is none). */
+function walBytes(dataDir: string): number {
+  const wal = join(dataDir, `${DATABASE_FILE}-wal`);
+  return existsSync(wal) ? statSync(wal).size : 0;
+}
+
+describe('defect 5: the write-ahead log stays small', () => {
+  it('many messages leave a bounded WAL, an idle moment truncates it, and close leaves none', async () => {
+    const { server, port, dataDir } = await startServer({ limits: { ratePerSecond: 100_000, rateBurst: 100_000 } });
+    const ada = await connectClient(port, 'Ada');
+    const { room } = await ada.createRoom('Busy');
+    await ada.joinRoom(room.id);
+    let largest = 0;
+    const sent: ChatMessage[] = [];
+    for (let i = 1; i <= 400; i++) {
+      sent.push(await ada.sendMessage({ room: room.id }, `${i} ${'w'.repeat(1500)}`, `wal-${i}`));
+      largest = Math.max(largest, walBytes(dataDir));
+    }
+    // About 600 KB of messages; SQLite's default would leave a 4 MB WAL behind.
+    expect(largest).toBeLessThanOrEqual(1024 * 1024);
+    await waitFor(() => walBytes(dataDir) === 0, 'the idle checkpoint', 10_000);
+    await server.close();
+    expect(walBytes(dataDir)).toBe(0);
+    const store = HistoryStore.open(dataDir);
+    onCleanup(() => store.close());
+    expect(store.latest(room.id, 500).messages).toEqual(sent);
+  });
+});
+
+describe('defect 5: a full disk', () => {
+  it('SIGTERM while the disk is full exits 0, says the disk is full, and keeps everything acknowledged', async () => {
+    const dataDir = tempDir();
+    // Long texts, fast enough to fill the disk quickly; no file of the server may pass 5 MiB (more
+    // than SQLite's default 4 MB of WAL before it checkpoints, so the database file fills too).
+    const config = join(tempDir(), 'parley.toml');
+    writeFileSync(config, '[limits]\nrate_per_second = 100000\nrate_burst = 100000\nmax_text_chars = 20000\n');
+    const args = ['--config', config, '--port', '0', '--host', '127.0.0.1', '--no-mdns', '--data-dir', dataDir];
+    const cli = await spawnCli(args, 15_000, { maxFileKiB: 5 * 1024 });
+    const ada = await connectClient(cli.port, 'Ada');
+    const { room } = await ada.createRoom('Full disk');
+    await ada.joinRoom(room.id);
+    const acknowledged: ChatMessage[] = [];
+    let failure = '';
+    for (let i = 1; i <= 2000 && !failure; i++) {
+      try {
+        acknowledged.push(await ada.sendMessage({ room: room.id }, `${i} ${'d'.repeat(19_000)}`, `disk-${i}`));
+      } catch (error) {
+        failure = (error as { code: string }).code;
+      }
+    }
+    expect(failure).toBe('storage_failed');
+    expect(acknowledged.length).toBeGreaterThan(10);
+    // A second refusal while full, so the server is really at the limit when told to stop.
+    await expect(ada.sendMessage({ room: room.id }, 'x'.repeat(1500), 'disk-again')).rejects.toMatchObject({
+      code: 'storage_failed',
+    });
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.closed).toBe(0);
+    expect(cli.logs.some((l) => /disk is full/i.test(String(l['msg'])))).toBe(true);
+    expect(cli.logs.find((l) => l['msg'] === 'error while shutting down')).toBeUndefined();
+
+    const store = HistoryStore.open(dataDir);
+    onCleanup(() => store.close());
+    expect(store.latest(room.id, acknowledged.length + 10).messages).toEqual(acknowledged);
   });
 });

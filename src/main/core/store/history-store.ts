@@ -9,7 +9,7 @@
  * at the cost of an fsync per batch.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ChatMessage } from '../../../shared/protocol/server-frames.ts';
@@ -79,6 +79,16 @@ function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
+/** WAL pages after which a commit checkpoints (SQLite's default is 1000 pages, 4 MB). */
+const WAL_AUTOCHECKPOINT_PAGES = 128;
+/** A checkpointed WAL is cut back to this size rather than kept at its largest. */
+const WAL_SIZE_LIMIT_BYTES = 512 * 1024;
+/** Quiet time after the last message batch before the WAL is checkpointed and truncated. */
+export const IDLE_CHECKPOINT_MS = 1000;
+
+/** What close() did: a WAL it could not checkpoint (disk full) is kept and applied at the next open. */
+export type CloseOutcome = { checkpointed: true } | { checkpointed: false; error: unknown };
+
 /** Room for users, rooms and names beyond the history cap (at least; or 1/8 of the cap). */
 const HISTORY_RESERVE_BYTES = 64 * 1024;
 
@@ -135,6 +145,7 @@ export class HistoryStore {
     pageCount: StatementSync;
     freePages: StatementSync;
   };
+  private idleCheckpoint: NodeJS.Timeout | undefined;
   /** The history size cap in bytes (0: none), and the page size it is measured in. */
   private readonly capBytes: number;
   private readonly pageSize: number;
@@ -194,6 +205,11 @@ export class HistoryStore {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.exec('PRAGMA foreign_keys = ON');
+    // A small WAL (defect 5 of issue 9): checkpoint every WAL_AUTOCHECKPOINT_PAGES pages instead
+    // of SQLite's 1000, and cut the file back to WAL_SIZE_LIMIT_BYTES once checkpointed, so a
+    // burst does not leave MBs of WAL on a small disk. An idle moment truncates it (see wrote()).
+    db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     try {
       migrate(db, MIGRATIONS, path);
     } catch (error) {
@@ -210,13 +226,47 @@ export class HistoryStore {
     return new HistoryStore(path, db, cap);
   }
 
-  close(): void {
-    if (!this.db.isOpen) return;
+  /**
+   * Checkpoints the WAL into the database and closes it. A checkpoint that fails (the disk is full,
+   * so the database file cannot grow) loses nothing: every committed change is in the WAL, which
+   * SQLite applies at the next open. So that is reported, not thrown, and the file is closed anyway.
+   */
+  close(): CloseOutcome {
+    if (!this.db.isOpen) return { checkpointed: true };
+    clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = undefined;
+    const failure = this.checkpoint();
+    this.db.close();
+    return failure === undefined ? { checkpointed: true } : { checkpointed: false, error: failure };
+  }
+
+  /** Size of the write-ahead log file now, in bytes (0 when there is none). */
+  walBytes(): number {
+    try {
+      return statSync(`${this.path}-wal`).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Copies the WAL into the database and truncates it; the error if that failed (nothing lost). */
+  private checkpoint(): unknown {
     try {
       this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    } finally {
-      this.db.close();
+      return undefined;
+    } catch (error) {
+      return error;
     }
+  }
+
+  /** After a write: once nothing more was written for IDLE_CHECKPOINT_MS, truncate the WAL. */
+  private wrote(): void {
+    clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = setTimeout(() => {
+      this.idleCheckpoint = undefined;
+      if (this.db.isOpen) this.checkpoint(); // a failure (disk full) is retried after the next write
+    }, IDLE_CHECKPOINT_MS);
+    this.idleCheckpoint.unref();
   }
 
   // ── server identity ────────────────────────────────────────────────────────────────────────
@@ -379,6 +429,7 @@ export class HistoryStore {
         }
       }
       this.db.exec('COMMIT');
+      this.wrote();
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       messages.forEach((m, i) => (m.seq = seqBefore[i]!));
