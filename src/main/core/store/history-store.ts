@@ -79,10 +79,10 @@ function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
-/** WAL pages after which a commit checkpoints (SQLite's default is 1000 pages, 4 MB). */
-const WAL_AUTOCHECKPOINT_PAGES = 128;
+/** WAL pages after which a commit checkpoints (SQLite's default is 1000 pages, 4 MB; 256 are 1 MiB). */
+const WAL_AUTOCHECKPOINT_PAGES = 256;
 /** A checkpointed WAL is cut back to this size rather than kept at its largest. */
-const WAL_SIZE_LIMIT_BYTES = 512 * 1024;
+const WAL_SIZE_LIMIT_BYTES = 1024 * 1024;
 /** Quiet time after the last message batch before the WAL is checkpointed and truncated. */
 export const IDLE_CHECKPOINT_MS = 1000;
 
@@ -385,11 +385,33 @@ export class HistoryStore {
    * when the transaction itself cannot be begun or committed (disk full, I/O error).
    */
   appendBatch(messages: readonly ChatMessage[]): RefusedMessage[] {
+    // The common case pays nothing for the savepoints: the whole batch at once, and only if that
+    // fails (or the cap is near) again one savepoint per message, to find the rows that fail.
+    const budget = this.capBytes > 0 ? this.capBytes - this.usedBytes() : Infinity;
+    if (estimateBytes(messages) <= budget) {
+      try {
+        return this.storeBatch(messages, budget, false);
+      } catch {
+        // retried below, message by message
+      }
+    }
+    return this.storeBatch(messages, budget, true);
+  }
+
+  /**
+   * One transaction for `messages`. With `isolate`, each in its own savepoint (a failing row, or
+   * one past `budget`, is left out and returned); without, any failure fails all. On a throw
+   * everything is rolled back and the messages keep their numbers.
+   */
+  private storeBatch(messages: readonly ChatMessage[], budget: number, isolate: boolean): RefusedMessage[] {
     const { insertMessage, bumpRoom, upsertDm } = this.stmt;
     const refused: RefusedMessage[] = [];
-    let budget = this.capBytes > 0 ? this.capBytes - this.usedBytes() : Infinity;
     /** How many numbers each conversation's later messages move down (by its failed ones). */
     const shift = new Map<string, number>();
+    const leaveOut = (m: ChatMessage, conv: string, error: unknown) => {
+      refused.push({ message: m, error });
+      shift.set(conv, (shift.get(conv) ?? 0) + 1);
+    };
     const seqBefore = messages.map((m) => m.seq);
     this.db.exec('BEGIN');
     try {
@@ -397,14 +419,15 @@ export class HistoryStore {
       const touched = new Map<string, ChatMessage>();
       for (const m of messages) {
         const conv = m.room ?? dmKey(m.from, m.to!);
+        if (!isolate) {
+          insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
+          touched.set(conv, m);
+          continue;
+        }
         m.seq -= shift.get(conv) ?? 0;
         const bytes = estimateBytes([m]);
         if (bytes > budget) {
-          refused.push({
-            message: m,
-            error: new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`),
-          });
-          shift.set(conv, (shift.get(conv) ?? 0) + 1);
+          leaveOut(m, conv, new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`));
           continue;
         }
         this.db.exec('SAVEPOINT one_message');
@@ -414,8 +437,7 @@ export class HistoryStore {
         } catch (error) {
           this.db.exec('ROLLBACK TO one_message');
           this.db.exec('RELEASE one_message');
-          refused.push({ message: m, error });
-          shift.set(conv, (shift.get(conv) ?? 0) + 1);
+          leaveOut(m, conv, error);
           continue;
         }
         budget -= bytes;
