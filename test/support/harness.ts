@@ -234,11 +234,24 @@ export interface CliProcess {
 export interface CliSpawnOptions {
   /** Environment of the child (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A full disk, for real: the child may not grow any file past this many KiB (`ulimit -f`, so
+   * writes beyond it fail with EFBIG, which SQLite reports as SQLITE_FULL).
+   */
+  maxFileKiB?: number;
+}
+
+/** The command that runs the CLI with `args` (under `ulimit -f` when asked). */
+function cliCommand(args: string[], options: CliSpawnOptions): [string, string[]] {
+  if (options.maxFileKiB === undefined) return [process.execPath, [CLI_PATH, ...args]];
+  const script = `ulimit -f ${Math.floor(options.maxFileKiB)} && exec "$0" "$@"`;
+  return ['bash', ['-c', script, process.execPath, CLI_PATH, ...args]];
 }
 
 /** Spawns the headless server CLI and waits for its "listening" log line. */
 export function spawnCli(args: string[], timeoutMs = 15_000, options: CliSpawnOptions = {}): Promise<CliProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+  const [command, commandArgs] = cliCommand(args, options);
+  const child = spawn(command, commandArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.env ? { env: options.env } : {}),
   });

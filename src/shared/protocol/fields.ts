@@ -8,7 +8,10 @@ import { MAX_CLIENT_ID_CHARS, MAX_NAME_CHARS } from './constants.ts';
 
 /**
  * A string that can be stored and echoed as sent: a lone surrogate (from a JSON escape such as
- * "\ud800") has no UTF-8 form, so SQLite or the echo would turn it into U+FFFD.
+ * "\ud800") has no UTF-8 form, so SQLite or the echo would turn it into U+FFFD (and two
+ * different strings into one). Every string field of a client frame is one of these, except names,
+ * topics and message text: text-rules.ts refuses lone surrogates there with its own precise codes
+ * (name_invalid, topic_invalid, text_invalid). test/store-faults.test.ts checks every field.
  */
 export const wireString = () =>
   z.string().refine((s) => s.isWellFormed(), { message: 'contains an unpaired surrogate' });

@@ -1,13 +1,14 @@
 /**
  * The tick batch. Messages accepted during one event-loop tick are queued here; at the end of the
- * tick they are committed in ONE SQLite transaction, then each is encoded ONCE and the same buffer
+ * tick they are committed in ONE SQLite transaction (a row that fails is left out alone: only its
+ * sender hears storage_failed), then each is encoded ONCE and the same buffer
  * is queued to every recipient, then every connection with queued frames gets ONE socket write.
  * Nothing is acknowledged or delivered before it is committed.
  */
 import type { RequestId } from '../../../shared/protocol/fields.ts';
 import type { ChatMessage } from '../../../shared/protocol/server-frames.ts';
 import { encodeFrame } from '../framing/frame-codec.ts';
-import type { HistoryStore } from '../store/history-store.ts';
+import type { HistoryStore, RefusedMessage } from '../store/history-store.ts';
 import type { Connection } from './connection.ts';
 import type { LiveRoom } from './context.ts';
 import type { Logger } from './logger.ts';
@@ -27,8 +28,11 @@ export class Fanout {
   private readonly batchByKey = new Map<string, PendingSend>();
   private dirty: Connection[] = [];
   private flushScheduled = false;
-  /** Called once per committed or failed batch (a failure rolls the sequence numbers back). */
-  onCommitted: (stored: boolean) => void = () => {};
+  /**
+   * Called once per batch with the messages that were NOT stored (empty when all were): their
+   * conversations' sequence numbers are renumbered by the store, so the cache must reload them.
+   */
+  onCommitted: (refused: readonly ChatMessage[]) => void = () => {};
 
   private readonly store: HistoryStore;
   private readonly log: Logger;
@@ -102,20 +106,27 @@ export class Fanout {
     // Swapped out first: delivering can close a slow consumer, whose detach commits again.
     this.batch = [];
     this.batchByKey.clear();
+    let refused: RefusedMessage[];
     try {
-      this.store.appendBatch(batch.map((entry) => entry.message));
+      refused = this.store.appendBatch(batch.map((entry) => entry.message));
     } catch (error) {
+      // The transaction itself failed (disk full, I/O error): nothing of the batch was stored.
       this.log.error({ err: error, messages: batch.length }, 'storing messages failed');
-      this.onCommitted(false);
-      const reason = 'The message could not be stored, so it was not sent';
-      for (const entry of batch) {
-        entry.sender.replyError('storage_failed', reason, entry.re);
-        for (const d of entry.duplicates) d.connection.replyError('storage_failed', reason, d.re);
-      }
+      this.onCommitted(batch.map((entry) => entry.message));
+      for (const entry of batch) this.refuse(entry);
       return;
     }
-    this.onCommitted(true);
-    for (const entry of batch) {
+    let stored = batch;
+    if (refused.length > 0) {
+      // Only these rows failed (their senders hear storage_failed); the rest of the batch is stored.
+      const left = new Set(refused.map((r) => r.message));
+      for (const { message, error } of refused)
+        this.log.warn({ err: error, from: message.from }, 'a message could not be stored');
+      stored = batch.filter((entry) => !left.has(entry.message));
+      for (const entry of batch) if (left.has(entry.message)) this.refuse(entry);
+    }
+    this.onCommitted(refused.map((r) => r.message));
+    for (const entry of stored) {
       const message = entry.message;
       const event = encodeFrame({ type: 'message', message });
       if (message.room !== undefined) {
@@ -130,6 +141,13 @@ export class Fanout {
       if (!entry.sender.closing) entry.sender.reply<'send'>(entry.re, { message, duplicate: false });
       for (const d of entry.duplicates) d.connection.reply<'send'>(d.re, { message, duplicate: true });
     }
+  }
+
+  /** Tells the sender (and whoever resent the same msgId) that its message was not stored. */
+  private refuse(entry: PendingSend): void {
+    const reason = 'The message could not be stored, so it was not sent';
+    entry.sender.replyError('storage_failed', reason, entry.re);
+    for (const d of entry.duplicates) d.connection.replyError('storage_failed', reason, d.re);
   }
 
   private scheduleFlush(): void {

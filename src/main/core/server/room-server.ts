@@ -148,7 +148,14 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
       connection.closeWithError('server_shutdown', 'The server is shutting down');
     for (const connection of this.connections) this.detach(connection);
     await stopped;
-    this.store.close();
+    const closed = this.store.close();
+    if (!closed.checkpointed) {
+      // Nothing is lost: every acknowledged message is committed in the WAL, applied at the next start.
+      this.log.warn(
+        { err: closed.error, dataDir: this.config.dataDir },
+        'the disk is full (or failing): the write-ahead log could not be checkpointed; it is kept and applied at the next start',
+      );
+    }
   }
 
   private accept(socket: Socket): void {

@@ -27,6 +27,11 @@ export interface ServerLimitsConfig {
   idleTimeoutMs: number;
   /** Rooms the server will hold. */
   maxRooms: number;
+  /**
+   * Direct conversations whose last sequence number is kept in memory (least recently used go
+   * first and are read again from the store when needed); rooms are always kept.
+   */
+  maxCachedDmConversations: number;
 }
 
 export interface ServerConfig {
@@ -58,6 +63,7 @@ export const DEFAULT_LIMITS: ServerLimitsConfig = {
   heartbeatMs: 15_000,
   idleTimeoutMs: 45_000,
   maxRooms: 1000,
+  maxCachedDmConversations: 10_000,
 };
 
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataDir'> = {

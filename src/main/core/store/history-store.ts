@@ -9,7 +9,7 @@
  * at the cost of an fsync per batch.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ChatMessage } from '../../../shared/protocol/server-frames.ts';
@@ -39,8 +39,14 @@ export interface AuthenticatedUser extends StoredUser {
   kept: boolean;
 }
 
-/** Thrown by appendBatch when the messages would pass the history size cap. */
+/** Why appendBatch left a message out when it would pass the history size cap. */
 export class HistoryFullError extends Error {}
+
+/** A message appendBatch left out (the others of its batch were stored), and why. */
+export interface RefusedMessage {
+  message: ChatMessage;
+  error: unknown;
+}
 
 export interface StoredRoom {
   id: string;
@@ -72,6 +78,16 @@ function newId(prefix: string): string {
 function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
+
+/** WAL pages after which a commit checkpoints (SQLite's default is 1000 pages, 4 MB; 256 are 1 MiB). */
+const WAL_AUTOCHECKPOINT_PAGES = 256;
+/** A checkpointed WAL is cut back to this size rather than kept at its largest. */
+const WAL_SIZE_LIMIT_BYTES = 1024 * 1024;
+/** Quiet time after the last message batch before the WAL is checkpointed and truncated. */
+export const IDLE_CHECKPOINT_MS = 1000;
+
+/** What close() did: a WAL it could not checkpoint (disk full) is kept and applied at the next open. */
+export type CloseOutcome = { checkpointed: true } | { checkpointed: false; error: unknown };
 
 /** Room for users, rooms and names beyond the history cap (at least; or 1/8 of the cap). */
 const HISTORY_RESERVE_BYTES = 64 * 1024;
@@ -129,6 +145,7 @@ export class HistoryStore {
     pageCount: StatementSync;
     freePages: StatementSync;
   };
+  private idleCheckpoint: NodeJS.Timeout | undefined;
   /** The history size cap in bytes (0: none), and the page size it is measured in. */
   private readonly capBytes: number;
   private readonly pageSize: number;
@@ -188,6 +205,11 @@ export class HistoryStore {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.exec('PRAGMA foreign_keys = ON');
+    // A small WAL (defect 5 of issue 9): checkpoint every WAL_AUTOCHECKPOINT_PAGES pages instead
+    // of SQLite's 1000, and cut the file back to WAL_SIZE_LIMIT_BYTES once checkpointed, so a
+    // burst does not leave MBs of WAL on a small disk. An idle moment truncates it (see wrote()).
+    db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     try {
       migrate(db, MIGRATIONS, path);
     } catch (error) {
@@ -204,13 +226,47 @@ export class HistoryStore {
     return new HistoryStore(path, db, cap);
   }
 
-  close(): void {
-    if (!this.db.isOpen) return;
+  /**
+   * Checkpoints the WAL into the database and closes it. A checkpoint that fails (the disk is full,
+   * so the database file cannot grow) loses nothing: every committed change is in the WAL, which
+   * SQLite applies at the next open. So that is reported, not thrown, and the file is closed anyway.
+   */
+  close(): CloseOutcome {
+    if (!this.db.isOpen) return { checkpointed: true };
+    clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = undefined;
+    const failure = this.checkpoint();
+    this.db.close();
+    return failure === undefined ? { checkpointed: true } : { checkpointed: false, error: failure };
+  }
+
+  /** Size of the write-ahead log file now, in bytes (0 when there is none). */
+  walBytes(): number {
+    try {
+      return statSync(`${this.path}-wal`).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Copies the WAL into the database and truncates it; the error if that failed (nothing lost). */
+  private checkpoint(): unknown {
     try {
       this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    } finally {
-      this.db.close();
+      return undefined;
+    } catch (error) {
+      return error;
     }
+  }
+
+  /** After a write: once nothing more was written for IDLE_CHECKPOINT_MS, truncate the WAL. */
+  private wrote(): void {
+    clearTimeout(this.idleCheckpoint);
+    this.idleCheckpoint = setTimeout(() => {
+      this.idleCheckpoint = undefined;
+      if (this.db.isOpen) this.checkpoint(); // a failure (disk full) is retried after the next write
+    }, IDLE_CHECKPOINT_MS);
+    this.idleCheckpoint.unref();
   }
 
   // ── server identity ────────────────────────────────────────────────────────────────────────
@@ -319,21 +375,72 @@ export class HistoryStore {
 
   /**
    * Stores a batch of messages (already numbered) in one transaction, and bumps the rooms' and
-   * direct conversations' last activity. All or nothing: on failure (disk full, I/O error) the
-   * transaction is rolled back and the error is thrown.
+   * direct conversations' last activity. Each message is inserted in its own savepoint, so a row
+   * that fails (a constraint, a trigger, the history cap) is left out alone and the others are
+   * still stored: one sender's bad row never fails other people's messages. The later messages
+   * of a failed one's conversation move down one number (their `seq` is changed in place; nothing
+   * was acknowledged yet), so a conversation never has a gap.
+   *
+   * Returns the messages left out, with why. Throws (everything rolled back, nothing stored) only
+   * when the transaction itself cannot be begun or committed (disk full, I/O error).
    */
-  appendBatch(messages: readonly ChatMessage[]): void {
-    const { insertMessage, bumpRoom, upsertDm } = this.stmt;
-    if (this.capBytes > 0 && this.usedBytes() + estimateBytes(messages) > this.capBytes) {
-      throw new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`);
+  appendBatch(messages: readonly ChatMessage[]): RefusedMessage[] {
+    // The common case pays nothing for the savepoints: the whole batch at once, and only if that
+    // fails (or the cap is near) again one savepoint per message, to find the rows that fail.
+    const budget = this.capBytes > 0 ? this.capBytes - this.usedBytes() : Infinity;
+    if (estimateBytes(messages) <= budget) {
+      try {
+        return this.storeBatch(messages, budget, false);
+      } catch {
+        // retried below, message by message
+      }
     }
+    return this.storeBatch(messages, budget, true);
+  }
+
+  /**
+   * One transaction for `messages`. With `isolate`, each in its own savepoint (a failing row, or
+   * one past `budget`, is left out and returned); without, any failure fails all. On a throw
+   * everything is rolled back and the messages keep their numbers.
+   */
+  private storeBatch(messages: readonly ChatMessage[], budget: number, isolate: boolean): RefusedMessage[] {
+    const { insertMessage, bumpRoom, upsertDm } = this.stmt;
+    const refused: RefusedMessage[] = [];
+    /** How many numbers each conversation's later messages move down (by its failed ones). */
+    const shift = new Map<string, number>();
+    const leaveOut = (m: ChatMessage, conv: string, error: unknown) => {
+      refused.push({ message: m, error });
+      shift.set(conv, (shift.get(conv) ?? 0) + 1);
+    };
+    const seqBefore = messages.map((m) => m.seq);
     this.db.exec('BEGIN');
     try {
       // Last seq/ts per conversation, written once per batch rather than once per message.
       const touched = new Map<string, ChatMessage>();
       for (const m of messages) {
         const conv = m.room ?? dmKey(m.from, m.to!);
-        insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
+        if (!isolate) {
+          insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
+          touched.set(conv, m);
+          continue;
+        }
+        m.seq -= shift.get(conv) ?? 0;
+        const bytes = estimateBytes([m]);
+        if (bytes > budget) {
+          leaveOut(m, conv, new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`));
+          continue;
+        }
+        this.db.exec('SAVEPOINT one_message');
+        try {
+          insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
+          this.db.exec('RELEASE one_message');
+        } catch (error) {
+          this.db.exec('ROLLBACK TO one_message');
+          this.db.exec('RELEASE one_message');
+          leaveOut(m, conv, error);
+          continue;
+        }
+        budget -= bytes;
         touched.set(conv, m);
       }
       for (const [conv, m] of touched) {
@@ -344,10 +451,13 @@ export class HistoryStore {
         }
       }
       this.db.exec('COMMIT');
+      this.wrote();
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      messages.forEach((m, i) => (m.seq = seqBefore[i]!));
       throw error;
     }
+    return refused;
   }
 
   /** Bytes of the database in use (pages not on the free list). */

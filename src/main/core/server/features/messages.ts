@@ -7,26 +7,13 @@ import { checkMessageText } from '../../../../shared/text-rules.ts';
 import type { ServerContext } from '../context.ts';
 import type { FeatureRequests } from '../dispatcher.ts';
 import { resolveConversation } from './conversation.ts';
+import { SequenceCache } from './sequence-cache.ts';
 
 export function messagesFeature(context: ServerContext) {
   const { store, fanout, config } = context;
-  /** Last sequence number handed out per conversation (rooms and DMs), loaded lazily. */
-  const convSeq = new Map<string, number>();
-  for (const room of context.rooms.values()) convSeq.set(room.id, room.lastSeq);
-  /** convSeq values before the current batch, restored if its commit fails. */
-  let seqBeforeBatch = new Map<string, number>();
-  fanout.onCommitted = (stored) => {
-    if (!stored) for (const [conv, seq] of seqBeforeBatch) convSeq.set(conv, seq);
-    seqBeforeBatch = new Map();
-  };
-
-  function nextSeq(conv: string): number {
-    let last = convSeq.get(conv);
-    if (last === undefined) last = store.lastSeq(conv);
-    if (!seqBeforeBatch.has(conv)) seqBeforeBatch.set(conv, last);
-    convSeq.set(conv, last + 1);
-    return last + 1;
-  }
+  const seqs = new SequenceCache((conv) => store.lastSeq(conv), config.limits.maxCachedDmConversations);
+  for (const room of context.rooms.values()) seqs.setRoom(room.id, room.lastSeq);
+  fanout.onCommitted = (refused) => seqs.committed(refused);
 
   const requests = {
     send: {
@@ -54,7 +41,7 @@ export function messagesFeature(context: ServerContext) {
           return;
         }
         const message: ChatMessage = {
-          seq: nextSeq(conv.key),
+          seq: seqs.next(conv.key, conv.room !== undefined),
           ts: Date.now(),
           from: user.id,
           fromName: user.name,
@@ -71,7 +58,7 @@ export function messagesFeature(context: ServerContext) {
     requests,
     /** A room created now starts at seq 0 (no lookup needed). */
     roomCreated(roomId: string) {
-      convSeq.set(roomId, 0);
+      seqs.setRoom(roomId, 0);
     },
   };
 }
