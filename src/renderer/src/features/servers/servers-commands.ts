@@ -2,7 +2,7 @@
 import type { ParleyApi, ServerView } from '../../../../shared/api/contract.ts';
 import { errorMessage } from '../../lib/describe-error.ts';
 import { dmsListed } from '../conversations/conversations-slice.ts';
-import { roomsFailed, roomsLoaded, roomsLoading, serverChanged } from './servers-slice.ts';
+import { moreRoomsLoaded, roomsFailed, roomsLoaded, roomsLoading, serverChanged } from './servers-slice.ts';
 import { roomsShown, toastShown } from '../../state/ui-slice.ts';
 import type { AppStore } from '../../state/store.ts';
 import { resendPending } from '../messages/messages-commands.ts';
@@ -44,10 +44,23 @@ export async function forget(api: ParleyApi, store: AppStore, key: string): Prom
   }
 }
 
+/** Reads the first page of a server's rooms again (the browser asks for more as the user wants them). */
 export async function refreshRooms(api: ParleyApi, store: AppStore, server: string): Promise<void> {
   roomsLoading(store, server);
   try {
     roomsLoaded(store, server, await api.listRooms(server));
+  } catch (error) {
+    roomsFailed(store, server, errorMessage(error));
+  }
+}
+
+/** Reads the page after the ones listed ("Show more rooms"). */
+export async function loadMoreRooms(api: ParleyApi, store: AppStore, server: string): Promise<void> {
+  const next = store.getState().directories[server]?.next;
+  if (next === null || next === undefined) return;
+  roomsLoading(store, server);
+  try {
+    moreRoomsLoaded(store, server, await api.listRooms(server, { after: next }));
   } catch (error) {
     roomsFailed(store, server, errorMessage(error));
   }
