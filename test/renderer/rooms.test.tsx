@@ -89,6 +89,13 @@ describe('a server with many rooms (issue 9: the list comes a page at a time)', 
     expect(rowCount()).toBe(250);
     // The last page is read: no more to show, and the list is now sorted busiest first as before.
     expect(screen.queryByRole('button', { name: 'Show more rooms' })).toBeNull();
+
+    // Away to a room and back: the browser reads the list again, as far as it was shown.
+    await user.click(screen.getByRole('button', { name: 'Join class-042' }));
+    await screen.findByRole('textbox', { name: 'Message #class-042' });
+    await user.click(screen.getByRole('button', { name: 'Browse rooms' }));
+    await waitFor(() => expect(api.callsTo('listRooms').at(-1)).toEqual([SERVER, { after: 'r_199' }]));
+    expect(rowCount()).toBe(250);
   });
 
   it('finds a room that is not loaded yet by asking the server, not by reading every page', async () => {

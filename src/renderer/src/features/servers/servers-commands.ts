@@ -44,11 +44,22 @@ export async function forget(api: ParleyApi, store: AppStore, key: string): Prom
   }
 }
 
-/** Reads the first page of a server's rooms again (the browser asks for more as the user wants them). */
+/**
+ * Reads a server's rooms again, from the first page: as many pages as were on screen (someone who
+ * had scrolled through three pages comes back to three, with fresh member counts), at least one.
+ * The browser reads more as the user asks for them (loadMoreRooms).
+ */
 export async function refreshRooms(api: ParleyApi, store: AppStore, server: string): Promise<void> {
+  const shown = store.getState().directories[server]?.rooms.length ?? 0;
   roomsLoading(store, server);
   try {
-    roomsLoaded(store, server, await api.listRooms(server));
+    let page = await api.listRooms(server);
+    const rooms = [...page.rooms];
+    while (page.hasMore && page.next !== undefined && rooms.length < shown) {
+      page = await api.listRooms(server, { after: page.next });
+      rooms.push(...page.rooms);
+    }
+    roomsLoaded(store, server, { ...page, rooms });
   } catch (error) {
     roomsFailed(store, server, errorMessage(error));
   }
