@@ -34,8 +34,10 @@ const bytesOf = (frame: ParsedFrame) => Buffer.byteLength(JSON.stringify(frame))
 describe('room lists are paged (issue 9, defect 3)', () => {
   it('answers a hello and a room_list with one page, not 1,000 maximum-size rooms', async () => {
     const { dataDir } = roomsOnDisk(1000);
-    const { port } = await startServer({ dataDir });
+    const { server, port } = await startServer({ dataDir });
     const { client, welcome } = await RawClient.hello(port, 'Ada');
+    // LAN discovery's room count (the TXT record, Nearby) comes from the server, not the welcome.
+    expect(server.roomCount).toBe(1000);
 
     // Main sent all 1,000 rooms in both: 1.39 MB each.
     expect(bytesOf(welcome)).toBeLessThan(64 * 1024);
