@@ -12,15 +12,16 @@ import type { Connection, ConnectedUser } from '../connection.ts';
 import { keepUser, roomInfo, userRef, type LeaveReason, type LiveRoom, type ServerContext } from '../context.ts';
 import type { FeatureRequests } from '../dispatcher.ts';
 import { fitPage } from '../history-page.ts';
-import { roomPage } from '../room-page.ts';
+import { RoomIndex } from '../room-page.ts';
 
 export function roomsFeature(context: ServerContext, hooks: { roomCreated(roomId: string): void }) {
   const { store, fanout, rooms, config } = context;
   for (const room of store.listRooms()) rooms.set(room.id, { ...room, members: new Set() });
+  const index = new RoomIndex(rooms);
 
   /** The welcome's rooms: the first few, never all of them (see room-page.ts). */
   const welcomeRooms = () => {
-    const page = roomPage(rooms, { limit: WELCOME_ROOMS })!;
+    const page = index.page({ limit: WELCOME_ROOMS })!;
     return { rooms: page.rooms, roomsHasMore: page.hasMore, roomCount: rooms.size };
   };
   const memberList = (room: LiveRoom): UserRef[] => {
@@ -63,7 +64,7 @@ export function roomsFeature(context: ServerContext, hooks: { roomCreated(roomId
     room_list: {
       access: 'user',
       handler({ frame, reply, fail }) {
-        const page = roomPage(rooms, {
+        const page = index.page({
           limit: frame.limit ?? DEFAULT_ROOM_PAGE,
           ...(frame.after !== undefined ? { after: frame.after } : {}),
           ...(frame.query !== undefined ? { query: frame.query } : {}),
