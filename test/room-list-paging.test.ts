@@ -10,6 +10,7 @@ import { DEFAULT_ROOM_PAGE, MAX_ROOM_NAME_CHARS, MAX_TOPIC_CHARS } from '../src/
 import type { RoomInfo } from '../src/shared/protocol/server-frames.ts';
 import { nameKey } from '../src/shared/text-rules.ts';
 import { RawClient, cleanupAll, connectClient, startServer, tempDir } from './support/harness.ts';
+import { key, namedSession } from './support/session-recorder.ts';
 
 afterEach(cleanupAll);
 
@@ -100,5 +101,22 @@ describe('room lists are paged (issue 9, defect 3)', () => {
     await raw.next((f) => f.type === 'welcome');
     const tooMany = await raw.request({ type: 'room_list', limit: 201 });
     expect(tooMany).toMatchObject({ type: 'error', code: 'bad_request' });
+  });
+
+  it('pages and searches through the app contract (the session), as the room browser asks', async () => {
+    const { dataDir, names } = roomsOnDisk(150, false);
+    const { port } = await startServer({ dataDir });
+    const t = await namedSession('Ada');
+    await t.session.connectServer({ host: '127.0.0.1', port });
+
+    const first = await t.session.listRooms(key(port));
+    expect(first.rooms.map((r) => r.name)).toEqual(names.slice(0, DEFAULT_ROOM_PAGE));
+    expect(first.hasMore).toBe(true);
+    const rest = await t.session.listRooms(key(port), { after: first.next! });
+    expect(rest).toMatchObject({ hasMore: false });
+    expect(rest.rooms.map((r) => r.name)).toEqual(names.slice(DEFAULT_ROOM_PAGE));
+
+    const found = await t.session.listRooms(key(port), { query: 'room 0149' });
+    expect(found.rooms.map((r) => r.name)).toEqual(['Room 0149']);
   });
 });
