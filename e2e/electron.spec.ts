@@ -163,7 +163,7 @@ test('host a room in one app and join it from another', async () => {
       const { parley } = globalThis as ParleyWindow;
       await parley.setDisplayName('Bob');
       const view = await parley.connectServer({ host: '127.0.0.1', port });
-      const rooms = await parley.listRooms(view.key);
+      const { rooms } = await parley.listRooms(view.key);
       await parley.joinRoom(view.key, roomId);
       await parley.sendMessage(view.key, { room: roomId }, 'hello Ada', 'e2e-msg-1');
       return { view, roomNames: rooms.map((r) => r.name) };

@@ -40,7 +40,7 @@ describe('dispatchCall', () => {
     const calls: Pick<ParleyApiCalls, 'listRooms' | 'leaveRoom'> = {
       listRooms: async (key) => {
         seen.push(key);
-        return [];
+        return { rooms: [], hasMore: false };
       },
       leaveRoom: async (_key, room) => {
         if (room === 'gone') throw new ApiError('room_not_found', 'No such room');
@@ -48,7 +48,10 @@ describe('dispatchCall', () => {
       },
     };
     const onInternalError = (name: string) => internal.push(name);
-    expect(await dispatchCall(calls, 'listRooms', ['a:1'], { onInternalError })).toEqual({ ok: true, value: [] });
+    expect(await dispatchCall(calls, 'listRooms', ['a:1'], { onInternalError })).toEqual({
+      ok: true,
+      value: { rooms: [], hasMore: false },
+    });
     expect(seen).toEqual(['a:1']);
     expect(await dispatchCall(calls, 'leaveRoom', ['a:1', 'gone'], { onInternalError })).toEqual({
       ok: false,

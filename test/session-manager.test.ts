@@ -92,7 +92,7 @@ describe('servers', () => {
     const again = await t.session.connectServer({ host: '127.0.0.1', port });
     expect(again.self?.id).toBe(view.self?.id);
     expect(await t.session.listServers()).toEqual([view]);
-    expect((await t.session.listRooms(key(port))).length).toBe(0);
+    expect((await t.session.listRooms(key(port))).rooms.length).toBe(0);
 
     await t.session.disconnectServer(key(port));
     const idle = await t.session.listServers();

@@ -205,7 +205,7 @@ describe('through the bridge to the real session', () => {
     const view = await api.connectServer({ host: '127.0.0.1', port });
     expect(view).toMatchObject({ status: 'connected', name: 'Kitchen', self: { name: 'Ada' } });
     const room = await api.createRoom(view.key, { name: 'General' });
-    expect((await api.listRooms(view.key)).map((r) => r.id)).toContain(room.id);
+    expect((await api.listRooms(view.key)).rooms.map((r) => r.id)).toContain(room.id);
     await expect(api.startHosting({})).rejects.toMatchObject({ code: 'not_supported' });
     await expect(api.openLink('javascript:alert(1)')).rejects.toMatchObject({ code: 'bad_url' });
   });

@@ -273,7 +273,7 @@ describe('calls reach the real session', () => {
     expect(room.name).toBe('General');
     await call('joinRoom', view.key, room.id);
     await bob.joinRoom(room.id);
-    expect((await call<{ id: string }[]>('listRooms', view.key)).map((r) => r.id)).toContain(room.id);
+    expect((await call<{ rooms: { id: string }[] }>('listRooms', view.key)).rooms.map((r) => r.id)).toContain(room.id);
 
     // A protocol error code from the server, through the session, through IPC.
     expect(await invoke('joinRoom', fromOurPage(), view.key, 'no-such-room')).toMatchObject({

@@ -17,6 +17,7 @@ import type {
   NetworkInterfaceView,
   ParleyApi,
   RoomJoinResult,
+  RoomPage,
   ServerView,
   Settings,
   Unsubscribe,
@@ -250,9 +251,18 @@ export class FakeApi implements ParleyApi {
     return { ...this.host };
   }
 
-  async listRooms(server: string): Promise<RoomInfo[]> {
-    this.record('listRooms', [server]);
-    return this.rooms.map((r) => ({ ...r }));
+  /** Rooms per listRooms page, like the server's (which pages 100 at a time). */
+  roomPageSize = 100;
+
+  async listRooms(server: string, options?: { after?: string; query?: string }): Promise<RoomPage> {
+    this.record('listRooms', options === undefined ? [server] : [server, options]);
+    const needle = options?.query?.trim().toLowerCase() ?? '';
+    const start = options?.after === undefined ? 0 : this.rooms.findIndex((r) => r.id === options.after) + 1;
+    const matching = this.rooms.slice(start).filter((r) => r.name.toLowerCase().includes(needle));
+    const rooms = matching.slice(0, this.roomPageSize).map((r) => ({ ...r }));
+    return rooms.length < matching.length
+      ? { rooms, hasMore: true, next: rooms.at(-1)!.id }
+      : { rooms, hasMore: false };
   }
 
   async createRoom(server: string, request: { name: string; topic?: string }): Promise<RoomInfo> {

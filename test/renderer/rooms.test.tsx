@@ -60,6 +60,63 @@ describe('room browser', () => {
   });
 });
 
+describe('a server with many rooms (issue 9: the list comes a page at a time)', () => {
+  /** 250 rooms on the server, read 100 at a time, like a classroom server's. */
+  function manyRooms(): FakeApi {
+    const api = new FakeApi();
+    api.rooms = Array.from({ length: 250 }, (_, i) =>
+      room({ id: `r_${i}`, name: `class-${String(i).padStart(3, '0')}`, members: 0 }),
+    );
+    return api;
+  }
+  const rowCount = () => within(screen.getByRole('list', { name: /^Rooms on / })).getAllByRole('listitem').length;
+
+  it('shows the first page, then more pages on "Show more rooms", each room once, until the last', async () => {
+    const user = userEvent.setup();
+    const api = manyRooms();
+    renderApp(api);
+    await screen.findByRole('button', { name: 'Join class-000' });
+    expect(rowCount()).toBe(100);
+    expect(screen.queryByRole('button', { name: 'Join class-100' })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Show more rooms' }));
+    await screen.findByRole('button', { name: 'Join class-199' });
+    expect(rowCount()).toBe(200);
+    expect(api.callsTo('listRooms').at(-1)).toEqual([SERVER, { after: 'r_99' }]);
+
+    await user.click(screen.getByRole('button', { name: 'Show more rooms' }));
+    await screen.findByRole('button', { name: 'Join class-249' });
+    expect(rowCount()).toBe(250);
+    // The last page is read: no more to show, and the list is now sorted busiest first as before.
+    expect(screen.queryByRole('button', { name: 'Show more rooms' })).toBeNull();
+
+    // Away to a room and back: the browser reads the list again, as far as it was shown.
+    await user.click(screen.getByRole('button', { name: 'Join class-042' }));
+    await screen.findByRole('textbox', { name: 'Message #class-042' });
+    await user.click(screen.getByRole('button', { name: 'Browse rooms' }));
+    await waitFor(() => expect(api.callsTo('listRooms').at(-1)).toEqual([SERVER, { after: 'r_199' }]));
+    expect(rowCount()).toBe(250);
+  });
+
+  it('finds a room that is not loaded yet by asking the server, not by reading every page', async () => {
+    const user = userEvent.setup();
+    const api = manyRooms();
+    renderApp(api);
+    await screen.findByRole('button', { name: 'Join class-000' });
+
+    await user.type(screen.getByRole('searchbox', { name: 'Filter rooms by name' }), 'class-24');
+    await screen.findByRole('button', { name: 'Join class-249' });
+    expect(rowCount()).toBe(10);
+    expect(api.callsTo('listRooms').at(-1)).toEqual([SERVER, { query: 'class-24' }]);
+    // One search for what was typed (typing pauses are waited for), not one per key.
+    expect(api.callsTo('listRooms').filter(([, options]) => options !== undefined)).toHaveLength(1);
+
+    await user.clear(screen.getByRole('searchbox', { name: 'Filter rooms by name' }));
+    await screen.findByRole('button', { name: 'Join class-000' });
+    expect(rowCount()).toBe(100);
+  });
+});
+
 describe('focus after creating or leaving a room', () => {
   it('puts the cursor in the new room’s composer after creating it', async () => {
     const user = userEvent.setup();

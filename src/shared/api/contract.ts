@@ -30,7 +30,7 @@ export { conversationTarget, type ConversationTarget } from './features/fields.t
 export type { AppInfo, DisplayNameResult, Settings } from './features/settings.ts';
 export type { ServerStatus, ServerView } from './features/servers.ts';
 export type { HostStatus, HostView } from './features/hosting.ts';
-export type { RoomJoinResult } from './features/rooms.ts';
+export type { RoomJoinResult, RoomPage } from './features/rooms.ts';
 export type { HistoryPage } from './features/messages.ts';
 export type { NearbyServerView } from './features/nearby.ts';
 export type { DiscoveryDiagnostics, MulticastSelfTest, NearbyServer, NetworkInterfaceView };

@@ -16,5 +16,12 @@ export const MAX_CLIENT_ID_CHARS = 64;
 /** Upper bound on messages returned by one history page. */
 export const MAX_HISTORY_PAGE = 200;
 export const DEFAULT_HISTORY_PAGE = 50;
+/**
+ * Rooms per `room_list` page: the default (also what a request without `limit` gets, old clients
+ * included) and the most a request may ask for. The welcome carries only the first WELCOME_ROOMS.
+ */
+export const DEFAULT_ROOM_PAGE = 100;
+export const MAX_ROOM_PAGE = 200;
+export const WELCOME_ROOMS = 20;
 /** Upper bound on messages returned when catching up after a reconnect (`since`). */
 export const MAX_CATCH_UP = 1000;

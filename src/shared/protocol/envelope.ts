@@ -59,7 +59,13 @@ export interface WelcomeFrame {
   requestedName?: string;
   /** Present when the server issued new credentials; keep them to resume as the same user. */
   credentials?: { userId: string; token: string };
+  /**
+   * The first WELCOME_ROOMS rooms only (in room_list's order), not every room: page through
+   * `room_list` for the rest. `roomsHasMore` says whether there are more; `roomCount` counts all.
+   */
   rooms: RoomInfo[];
+  roomsHasMore: boolean;
+  roomCount: number;
   limits: ServerLimits;
 }
 

@@ -6,7 +6,7 @@
  */
 export type { ErrorFrame, ServerLimits, ServerPing, WelcomeFrame } from './envelope.ts';
 export type { UserRef, UserRenamedEvent } from './features/users.ts';
-export type { MemberJoinedEvent, MemberLeftEvent, RoomCreatedEvent, RoomInfo } from './features/rooms.ts';
+export type { MemberJoinedEvent, MemberLeftEvent, RoomCreatedEvent, RoomInfo, RoomPage } from './features/rooms.ts';
 export type { ChatMessage, MessageEvent } from './features/messages.ts';
 export type { DmSummary } from './features/dms.ts';
 export type { RequestResults, RequestType } from './registry.ts';

@@ -39,7 +39,7 @@ import { CatchUp } from './resume.ts';
 export { ParleyError } from './errors.ts';
 export type { ConnectionStatus } from './connection.ts';
 export type { Target } from './target.ts';
-export type { JoinOptions } from './features/rooms.ts';
+export type { JoinOptions, RoomListOptions } from './features/rooms.ts';
 export type { Welcome } from './incoming.ts';
 
 /** Codes that end the client for good: retrying cannot fix them. */

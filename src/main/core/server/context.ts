@@ -2,7 +2,7 @@
  * What request handlers and feature hooks may use: configuration, the store, the log, who is
  * online, the live rooms and the fan-out. Features get this, never the RoomServer itself.
  */
-import type { RoomInfo, UserRef } from '../../../shared/protocol/server-frames.ts';
+import type { RoomInfo, UserRef, WelcomeFrame } from '../../../shared/protocol/server-frames.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { Connection, ConnectedUser } from './connection.ts';
 import type { Fanout } from './fanout.ts';
@@ -24,8 +24,8 @@ export interface LiveRoom {
 
 export type LeaveReason = 'left' | 'disconnected';
 
-/** Every room's current info, in creation order (for the welcome). */
-export type RoomInfoSource = () => RoomInfo[];
+/** The welcome's share of the room list: its first rooms, whether there are more, how many in all. */
+export type WelcomeRoomsSource = () => Pick<WelcomeFrame, 'rooms' | 'roomsHasMore' | 'roomCount'>;
 
 export interface ServerContext {
   readonly config: ServerConfig;

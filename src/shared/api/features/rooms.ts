@@ -1,10 +1,20 @@
 /** Rooms on a server: list, create, join (and catch up), leave; who comes and goes. */
 import { z } from 'zod';
-import type { RequestResults, RoomInfo, UserRef } from '../../protocol/server-frames.ts';
+import type { RequestResults, RoomInfo, RoomPage, UserRef } from '../../protocol/server-frames.ts';
 import { entityId, seq, serverKey } from './fields.ts';
 
 export const ROOM_ARGS = {
-  listRooms: z.tuple([serverKey]),
+  /**
+   * One page of the server's rooms (in its order: creation order), `after` the `next` of the
+   * previous page; with `query`, only rooms whose name contains it (searched by the server).
+   */
+  listRooms: z.tuple([
+    serverKey,
+    z
+      .object({ after: entityId.optional(), query: z.string().max(512).optional() })
+      .strict()
+      .optional(),
+  ]),
   createRoom: z.tuple([
     serverKey,
     z.object({ name: z.string().max(1024), topic: z.string().max(4096).optional() }).strict(),
@@ -19,9 +29,10 @@ export const ROOM_ARGS = {
 } as const;
 
 export type RoomJoinResult = RequestResults['room_join'];
+export type { RoomPage };
 
 export interface RoomResults {
-  listRooms: RoomInfo[];
+  listRooms: RoomPage;
   createRoom: RoomInfo;
   joinRoom: RoomJoinResult;
   leaveRoom: void;

@@ -1,7 +1,7 @@
 /** Rooms: create, list, join (with catch-up), leave, members; and the events about them. */
 import { z } from 'zod';
-import { MAX_CATCH_UP, MAX_ROOM_NAME_CHARS, MAX_TOPIC_CHARS } from '../constants.ts';
-import { entityId, requestId, seq } from '../fields.ts';
+import { MAX_CATCH_UP, MAX_ROOM_NAME_CHARS, MAX_ROOM_PAGE, MAX_TOPIC_CHARS } from '../constants.ts';
+import { entityId, requestId, seq, wireString } from '../fields.ts';
 import type { ChatMessage } from './messages.ts';
 import type { UserRef } from './users.ts';
 
@@ -27,7 +27,28 @@ export const roomCreateFrame = z.object({
     .optional(),
 });
 
-export const roomListFrame = z.object({ type: z.literal('room_list'), id: requestId });
+/**
+ * One page of the room list, in the server's stable order (creation order). Without `after` the
+ * first page; `after` is the `next` of the previous page. `query` keeps only rooms whose name
+ * contains it (ignoring case). A request without these fields (an old client) gets the first
+ * DEFAULT_ROOM_PAGE rooms and `hasMore`.
+ */
+export const roomListFrame = z.object({
+  type: z.literal('room_list'),
+  id: requestId,
+  limit: z.number().int().min(1).max(MAX_ROOM_PAGE).optional(),
+  after: entityId.optional(),
+  query: wireString()
+    .max(MAX_ROOM_NAME_CHARS * 8)
+    .optional(),
+});
+
+/** A page of rooms: `next` (present when `hasMore`) is the `after` of the following page. */
+export interface RoomPage {
+  rooms: RoomInfo[];
+  hasMore: boolean;
+  next?: string;
+}
 
 export const roomJoinFrame = z.object({
   type: z.literal('room_join'),
@@ -52,7 +73,7 @@ export const ROOM_REQUESTS = {
 
 export interface RoomResults {
   room_create: { room: RoomInfo };
-  room_list: { rooms: RoomInfo[] };
+  room_list: RoomPage;
   room_join: { room: RoomInfo; members: UserRef[]; messages: ChatMessage[]; hasMore: boolean };
   room_leave: Record<string, never>;
   room_members: { members: UserRef[] };

@@ -9,14 +9,31 @@ export interface JoinOptions {
   since?: number;
 }
 
+/** Which page of the room list: after the `next` of the previous one, only names containing `query`. */
+export interface RoomListOptions {
+  limit?: number;
+  after?: string;
+  query?: string;
+}
+
 export function roomMethods(ctx: ClientContext) {
   return {
     createRoom(name: string, topic?: string): Promise<RequestResults['room_create']> {
       return ctx.request('room_create', topic === undefined ? { name } : { name, topic });
     },
 
-    listRooms(): Promise<RequestResults['room_list']> {
-      return ctx.request('room_list', {});
+    /**
+     * One page of the room list (the server's default size unless `limit`); `hasMore` and `next`
+     * say how to ask for the following one. Servers before issue 9 send every room and no
+     * `hasMore`: read as a last page.
+     */
+    async listRooms(options: RoomListOptions = {}): Promise<RequestResults['room_list']> {
+      const args: RoomListOptions = {};
+      if (options.limit !== undefined) args.limit = options.limit;
+      if (options.after !== undefined) args.after = options.after;
+      if (options.query !== undefined && options.query !== '') args.query = options.query;
+      const page = await ctx.request('room_list', args);
+      return page.hasMore === true ? page : { rooms: page.rooms, hasMore: false };
     },
 
     /**

@@ -24,7 +24,7 @@ export interface ComposedFeatures {
 export function composeFeatures(context: ServerContext, fatal: FatalFn): ComposedFeatures {
   const messages = messagesFeature(context);
   const rooms = roomsFeature(context, { roomCreated: messages.roomCreated });
-  const users = usersFeature(context, { fatal, roomInfos: rooms.roomInfos });
+  const users = usersFeature(context, { fatal, welcomeRooms: rooms.welcomeRooms });
   const history = historyFeature(context);
   const dms = dmsFeature(context);
   const table = {

@@ -1,17 +1,29 @@
 /** Rooms: create, list, join (with a page or a catch-up), leave, members; leaving on disconnect. */
-import { DEFAULT_HISTORY_PAGE, MAX_CATCH_UP, MAX_HISTORY_PAGE } from '../../../../shared/protocol/constants.ts';
+import {
+  DEFAULT_HISTORY_PAGE,
+  DEFAULT_ROOM_PAGE,
+  MAX_CATCH_UP,
+  MAX_HISTORY_PAGE,
+  WELCOME_ROOMS,
+} from '../../../../shared/protocol/constants.ts';
 import type { UserRef } from '../../../../shared/protocol/server-frames.ts';
 import { checkRoomName, checkTopic, nameKey } from '../../../../shared/text-rules.ts';
 import type { Connection, ConnectedUser } from '../connection.ts';
 import { keepUser, roomInfo, userRef, type LeaveReason, type LiveRoom, type ServerContext } from '../context.ts';
 import type { FeatureRequests } from '../dispatcher.ts';
 import { fitPage } from '../history-page.ts';
+import { RoomIndex } from '../room-page.ts';
 
 export function roomsFeature(context: ServerContext, hooks: { roomCreated(roomId: string): void }) {
   const { store, fanout, rooms, config } = context;
   for (const room of store.listRooms()) rooms.set(room.id, { ...room, members: new Set() });
+  const index = new RoomIndex(rooms);
 
-  const roomInfos = () => Array.from(rooms.values(), roomInfo);
+  /** The welcome's rooms: the first few, never all of them (see room-page.ts). */
+  const welcomeRooms = () => {
+    const page = index.page({ limit: WELCOME_ROOMS })!;
+    return { rooms: page.rooms, roomsHasMore: page.hasMore, roomCount: rooms.size };
+  };
   const memberList = (room: LiveRoom): UserRef[] => {
     const members: UserRef[] = [];
     for (const member of room.members) if (member.user) members.push(userRef(member.user));
@@ -51,8 +63,15 @@ export function roomsFeature(context: ServerContext, hooks: { roomCreated(roomId
     },
     room_list: {
       access: 'user',
-      handler({ reply }) {
-        reply({ rooms: roomInfos() });
+      handler({ frame, reply, fail }) {
+        const page = index.page({
+          limit: frame.limit ?? DEFAULT_ROOM_PAGE,
+          ...(frame.after !== undefined ? { after: frame.after } : {}),
+          ...(frame.query !== undefined ? { query: frame.query } : {}),
+        });
+        // Rooms are never removed, so an unknown cursor was never a `next` of this server.
+        if (!page) return fail('bad_request', '`after` names no room on this server');
+        reply(page);
       },
     },
     room_join: {
@@ -90,7 +109,7 @@ export function roomsFeature(context: ServerContext, hooks: { roomCreated(roomId
 
   return {
     requests,
-    roomInfos,
+    welcomeRooms,
     onDisconnect(connection: Connection, user: ConnectedUser) {
       for (const roomId of connection.rooms) {
         const room = rooms.get(roomId);

@@ -13,7 +13,7 @@ import { checkDisplayName, codePointLength, nameKey } from '../../../../shared/t
 import { encodeFrame } from '../../framing/frame-codec.ts';
 import type { AuthenticatedUser } from '../../store/history-store.ts';
 import type { Connection, ConnectedUser } from '../connection.ts';
-import { keepUser, type RoomInfoSource, type ServerContext } from '../context.ts';
+import { keepUser, type WelcomeRoomsSource, type ServerContext } from '../context.ts';
 import type { FatalFn, FeatureRequests } from '../dispatcher.ts';
 
 /**
@@ -33,7 +33,7 @@ export function freeVariant(name: string, isFree: (key: string) => boolean): str
 /** Unconfirmed users kept while offline (they may still come back with their credentials). */
 export const MAX_UNCONFIRMED_USERS = 100;
 
-export function usersFeature(context: ServerContext, options: { fatal: FatalFn; roomInfos: RoomInfoSource }) {
+export function usersFeature(context: ServerContext, options: { fatal: FatalFn; welcomeRooms: WelcomeRoomsSource }) {
   const { store, presence, fanout, config } = context;
   /** Unconfirmed users who went offline, oldest first (ids; a Set keeps insertion order). */
   const offlineUnconfirmed = new Set<string>();
@@ -103,7 +103,7 @@ export function usersFeature(context: ServerContext, options: { fatal: FatalFn; 
           user: { id: user.id, name: granted },
           ...(granted !== name.value ? { requestedName: name.value } : {}),
           ...(credentials ? { credentials } : {}),
-          rooms: options.roomInfos(),
+          ...options.welcomeRooms(),
           limits: welcomeLimits(),
           ...(frame.id !== undefined ? { re: frame.id } : {}),
         };

@@ -1,4 +1,4 @@
-/** Rooms on a server: list, create, join (with catch-up after `since`), leave. */
+/** Rooms on a server: list (a page at a time), create, join (with catch-up after `since`), leave. */
 import type { ParleyApiCalls } from '../../../../shared/api/contract.ts';
 import type { SessionContext } from './context.ts';
 
@@ -6,7 +6,8 @@ export function roomCalls(
   ctx: SessionContext,
 ): Pick<ParleyApiCalls, 'listRooms' | 'createRoom' | 'joinRoom' | 'leaveRoom'> {
   return {
-    listRooms: (key) => ctx.request(key, async (client) => (await client.listRooms()).rooms),
+    /** A page at a time: the renderer asks for more (or searches) rather than for every room. */
+    listRooms: (key, options = {}) => ctx.request(key, (client) => client.listRooms(options)),
     createRoom: (key, room) =>
       ctx.request(key, async (client) => (await client.createRoom(room.name, room.topic)).room),
     /** With `since`, every message after it arrives as a `message` event before this resolves. */

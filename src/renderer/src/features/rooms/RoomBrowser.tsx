@@ -1,9 +1,13 @@
-/** A server's rooms: filter, join, create; and the server's own actions (disconnect, forget). */
+/**
+ * A server's rooms: filter, join, create; and the server's own actions (disconnect, forget).
+ * The list comes a page at a time ("Show more rooms"); while not every room is read, the filter
+ * asks the server (use-room-search.ts) instead of filtering only the pages on screen.
+ */
 import { useEffect, useMemo, useState } from 'react';
 import { useNow } from '../../hooks/use-now.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { roomKey } from '../conversations/conversation-key.ts';
-import { reconnect, refreshRooms } from '../servers/servers-commands.ts';
+import { loadMoreRooms, reconnect, refreshRooms } from '../servers/servers-commands.ts';
 import { selectDirectory, selectServer } from '../../state/selectors.ts';
 import { dialogOpened } from '../../state/ui-slice.ts';
 import { TopBar } from '../../components/app/TopBar.tsx';
@@ -14,6 +18,7 @@ import { Spinner } from '../../components/common/Spinner.tsx';
 import { serverStatusText } from '../servers/server-status-text.ts';
 import { RoomRow } from './RoomRow.tsx';
 import { ServerActions } from './ServerActions.tsx';
+import { useRoomSearch } from './use-room-search.ts';
 
 export function RoomBrowser({ server }: { server: string }) {
   const { api, store } = useParley();
@@ -36,13 +41,22 @@ export function RoomBrowser({ server }: { server: string }) {
     void refreshRooms(api, store, server);
   }, [api, store, server, connected]);
 
+  const needle = filter.trim();
+  // Every room is here once the last page is: then the filter is local and instant.
+  const search = useRoomSearch(api, server, needle, directory.hasMore);
+  const searching = directory.hasMore && needle !== '';
   const rooms = useMemo(() => {
-    const needle = filter.trim().toLocaleLowerCase();
+    if (searching) return search.rooms;
+    const lower = needle.toLocaleLowerCase();
     const matching =
-      needle === '' ? directory.rooms : directory.rooms.filter((r) => r.name.toLocaleLowerCase().includes(needle));
+      lower === '' ? directory.rooms : directory.rooms.filter((r) => r.name.toLocaleLowerCase().includes(lower));
+    // While pages are still to come, the server's order, so that "Show more rooms" adds at the end.
+    if (directory.hasMore) return matching;
     // Busiest first: where people are now, then where something happened lately.
     return [...matching].sort((a, b) => b.members - a.members || b.lastActivity - a.lastActivity);
-  }, [directory.rooms, filter]);
+  }, [directory.rooms, directory.hasMore, needle, searching, search.rooms]);
+  const more = searching ? search.hasMore && search.status !== 'error' : directory.hasMore && needle === '';
+  const loadingMore = searching ? search.status === 'loading' : refreshing;
 
   if (!view) {
     return (
@@ -109,15 +123,45 @@ export function RoomBrowser({ server }: { server: string }) {
         <p>The rooms of {view.name} appear here once connected.</p>
       </EmptyState>
     );
+  } else if (searching && search.status === 'error') {
+    content = (
+      <p className="notice notice--error" role="alert">
+        Could not search the rooms: {search.error}
+      </p>
+    );
+  } else if (searching && (search.status !== 'ready' || search.query !== needle) && rooms.length === 0) {
+    content = (
+      <p className="room-browser__loading" role="status">
+        <Spinner /> Searching…
+      </p>
+    );
   } else if (rooms.length === 0) {
-    content = <p className="room-browser__none">No room name contains “{filter.trim()}”.</p>;
+    content = <p className="room-browser__none">No room name contains “{needle}”.</p>;
   } else {
     content = (
-      <ul className="room-list" aria-label={`Rooms on ${view.name}`} aria-busy={refreshing}>
-        {rooms.map((room) => (
-          <RoomRow key={room.id} server={server} room={room} joined={roomKey(server, room.id) in joined} now={now} />
-        ))}
-      </ul>
+      <>
+        <ul className="room-list" aria-label={`Rooms on ${view.name}`} aria-busy={searching ? loadingMore : refreshing}>
+          {rooms.map((room) => (
+            <RoomRow key={room.id} server={server} room={room} joined={roomKey(server, room.id) in joined} now={now} />
+          ))}
+        </ul>
+        {more && (
+          <button
+            type="button"
+            className="button button--small room-browser__more"
+            // aria-disabled, not disabled, while a page is read: keeps the keyboard focus here.
+            aria-disabled={loadingMore}
+            onClick={() => {
+              if (loadingMore) return;
+              if (searching) search.loadMore();
+              else void loadMoreRooms(api, store, server);
+            }}
+          >
+            {loadingMore ? <Spinner /> : null}
+            Show more rooms
+          </button>
+        )}
+      </>
     );
   }
 

@@ -39,7 +39,7 @@ export function RoomRow({
         type="button"
         className={joined ? 'button button--small' : 'button button--small button--primary'}
         aria-label={`${joined ? 'Open' : 'Join'} ${room.name}`}
-        onClick={() => void openRoom(api, store, server, room.id)}
+        onClick={() => void openRoom(api, store, server, room.id, room)}
       >
         {joined ? 'Open' : 'Join'}
       </button>

@@ -14,6 +14,7 @@ import { roomUpserted } from '../servers/servers-slice.ts';
 import { conversationShown, toastShown, viewRepaired } from '../../state/ui-slice.ts';
 import type { AppStore } from '../../state/store.ts';
 import { lastSeq } from '../conversations/timeline.ts';
+import type { RoomInfo } from '../../../../shared/protocol/server-frames.ts';
 
 function applyJoin(store: AppStore, server: string, result: RoomJoinResult): ConversationKey {
   const { room } = result;
@@ -24,21 +25,31 @@ function applyJoin(store: AppStore, server: string, result: RoomJoinResult): Con
   return key;
 }
 
-/** Joins a room (or just shows it when already open) and shows it. */
-export async function openRoom(api: ParleyApi, store: AppStore, server: string, roomId: string): Promise<void> {
+/**
+ * Joins a room (or just shows it when already open) and shows it. `known`: the room's info where
+ * the caller has it (a search result need not be in the pages of the directory read so far).
+ */
+export async function openRoom(
+  api: ParleyApi,
+  store: AppStore,
+  server: string,
+  roomId: string,
+  known?: RoomInfo,
+): Promise<void> {
   const key = roomKey(server, roomId);
   const state = store.getState();
   if (state.conversations[key] && state.timelines[key]?.loaded) {
     conversationShown(store, key);
     return;
   }
-  const room = state.directories[server]?.rooms.find((r) => r.id === roomId);
+  const room = known ?? state.directories[server]?.rooms.find((r) => r.id === roomId);
   conversationOpened(store, {
     server,
     kind: 'room',
     id: roomId,
-    title: room?.name ?? 'Room',
-    topic: room?.topic ?? '',
+    // A room we are in need not be on the directory's pages read so far: keep what we know of it.
+    title: room?.name ?? state.conversations[key]?.title ?? 'Room',
+    topic: room?.topic ?? state.conversations[key]?.topic ?? '',
   });
   conversationShown(store, key);
   conversationLoading(store, key, 'initial');

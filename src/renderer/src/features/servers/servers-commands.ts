@@ -2,7 +2,7 @@
 import type { ParleyApi, ServerView } from '../../../../shared/api/contract.ts';
 import { errorMessage } from '../../lib/describe-error.ts';
 import { dmsListed } from '../conversations/conversations-slice.ts';
-import { roomsFailed, roomsLoaded, roomsLoading, serverChanged } from './servers-slice.ts';
+import { moreRoomsLoaded, roomsFailed, roomsLoaded, roomsLoading, serverChanged } from './servers-slice.ts';
 import { roomsShown, toastShown } from '../../state/ui-slice.ts';
 import type { AppStore } from '../../state/store.ts';
 import { resendPending } from '../messages/messages-commands.ts';
@@ -44,10 +44,34 @@ export async function forget(api: ParleyApi, store: AppStore, key: string): Prom
   }
 }
 
+/**
+ * Reads a server's rooms again, from the first page: as many pages as were on screen (someone who
+ * had scrolled through three pages comes back to three, with fresh member counts), at least one.
+ * The browser reads more as the user asks for them (loadMoreRooms).
+ */
 export async function refreshRooms(api: ParleyApi, store: AppStore, server: string): Promise<void> {
+  const shown = store.getState().directories[server]?.rooms.length ?? 0;
   roomsLoading(store, server);
   try {
-    roomsLoaded(store, server, await api.listRooms(server));
+    let page = await api.listRooms(server);
+    const rooms = [...page.rooms];
+    while (page.hasMore && page.next !== undefined && rooms.length < shown) {
+      page = await api.listRooms(server, { after: page.next });
+      rooms.push(...page.rooms);
+    }
+    roomsLoaded(store, server, { ...page, rooms });
+  } catch (error) {
+    roomsFailed(store, server, errorMessage(error));
+  }
+}
+
+/** Reads the page after the ones listed ("Show more rooms"). */
+export async function loadMoreRooms(api: ParleyApi, store: AppStore, server: string): Promise<void> {
+  const next = store.getState().directories[server]?.next;
+  if (next === null || next === undefined) return;
+  roomsLoading(store, server);
+  try {
+    moreRoomsLoaded(store, server, await api.listRooms(server, { after: next }));
   } catch (error) {
     roomsFailed(store, server, errorMessage(error));
   }

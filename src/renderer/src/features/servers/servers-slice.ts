@@ -3,13 +3,16 @@
  * (for the room browser), and which servers' sessions lost our rooms.
  */
 import type { ServerView } from '../../../../shared/api/contract.ts';
-import type { RoomInfo } from '../../../../shared/protocol/server-frames.ts';
+import type { RoomInfo, RoomPage } from '../../../../shared/protocol/server-frames.ts';
 import type { AppStore } from '../../state/store.ts';
 
 export interface RoomDirectory {
   status: 'idle' | 'loading' | 'ready' | 'error';
-  /** In the server's order (creation order). */
+  /** The pages read so far, in the server's order (creation order). */
   rooms: RoomInfo[];
+  /** The server has rooms past these: `next` is the cursor of the page after them. */
+  hasMore: boolean;
+  next: string | null;
   error: string | null;
 }
 
@@ -39,6 +42,8 @@ export function initialServersState(): ServersState {
 export const EMPTY_DIRECTORY: RoomDirectory = Object.freeze({
   status: 'idle',
   rooms: [],
+  hasMore: false,
+  next: null,
   error: null,
 }) as RoomDirectory;
 
@@ -113,8 +118,31 @@ export function roomsLoading(store: AppStore, server: string): void {
   });
 }
 
-export function roomsLoaded(store: AppStore, server: string, rooms: RoomInfo[]): void {
-  store.setState((s) => ({ directories: { ...s.directories, [server]: { status: 'ready', rooms, error: null } } }));
+/** The first page of the list arrived: it replaces what we had (fresh member counts). */
+export function roomsLoaded(store: AppStore, server: string, page: RoomPage): void {
+  store.setState((s) => ({
+    directories: {
+      ...s.directories,
+      [server]: { status: 'ready', rooms: page.rooms, hasMore: page.hasMore, next: page.next ?? null, error: null },
+    },
+  }));
+}
+
+/** A following page arrived: appended (a room already listed, e.g. by roomCreated, is updated in place). */
+export function moreRoomsLoaded(store: AppStore, server: string, page: RoomPage): void {
+  store.setState((s) => {
+    const current = s.directories[server] ?? EMPTY_DIRECTORY;
+    const fresh = new Map(page.rooms.map((r) => [r.id, r]));
+    const listed = new Set(current.rooms.map((r) => r.id));
+    const rooms = current.rooms.map((r) => fresh.get(r.id) ?? r);
+    for (const room of page.rooms) if (!listed.has(room.id)) rooms.push(room);
+    return {
+      directories: {
+        ...s.directories,
+        [server]: { status: 'ready', rooms, hasMore: page.hasMore, next: page.next ?? null, error: null },
+      },
+    };
+  });
 }
 
 export function roomsFailed(store: AppStore, server: string, error: string): void {
