@@ -50,7 +50,15 @@ const accepted =
     return result.value === value ? undefined : 'not in normalized form';
   };
 
-export function auditDatabase(file: string, maxTextChars: number): { rows: number; bad: BadRow[] } {
+export interface AuditResult {
+  /** Values checked. */
+  rows: number;
+  bad: BadRow[];
+  /** Rows per table, to read RSS growth against (users, rooms, messages, dms). */
+  counts: Record<string, number>;
+}
+
+export function auditDatabase(file: string, maxTextChars: number): AuditResult {
   const db = new DatabaseSync(file, { readOnly: true });
   const text: Rule = (value) => {
     const result = checkMessageText(value, maxTextChars);
@@ -70,6 +78,7 @@ export function auditDatabase(file: string, maxTextChars: number): { rows: numbe
   ];
   const bad: BadRow[] = [];
   let rows = 0;
+  const counts: Record<string, number> = {};
   try {
     for (const [table, column, rules] of columns) {
       const key = table === 'messages' ? "conv || '#' || seq" : 'id';
@@ -86,6 +95,9 @@ export function auditDatabase(file: string, maxTextChars: number): { rows: numbe
         }
       }
     }
+    for (const table of ['users', 'rooms', 'messages', 'dms']) {
+      counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    }
     const integrity = db.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
     if (integrity.integrity_check !== 'ok') {
       bad.push({
@@ -99,5 +111,5 @@ export function auditDatabase(file: string, maxTextChars: number): { rows: numbe
   } finally {
     db.close();
   }
-  return { rows, bad };
+  return { rows, bad, counts };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { makeTempDir, removeTempDir, ServerProcess } from '../../bench/lib/server-process.ts';
 import { percentile } from '../../bench/lib/stats.ts';
 import { DATABASE_FILE } from '../../src/main/core/store/history-store.ts';
-import { auditDatabase, type BadRow } from './audit.ts';
+import { auditDatabase, type AuditResult } from './audit.ts';
 import { Canary } from './canary.ts';
 import { fuzzStep, KnownIds } from './frames.ts';
 import { Rng } from './rng.ts';
@@ -36,7 +36,7 @@ export interface CampaignReport {
   shutdownExit: number | string | null;
   rssMb: { start: number; end: number; max: number };
   canary: { messages: number; p50Ms: number; p99Ms: number; maxMs: number; failures: string[] };
-  audit: { rows: number; bad: BadRow[] };
+  audit: AuditResult;
   ok: boolean;
 }
 
