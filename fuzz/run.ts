@@ -42,7 +42,7 @@ function print(report: CampaignReport): void {
   );
   const c = report.canary;
   console.log(
-    `canary           ${c.messages} messages, p50 ${f(c.p50Ms)} ms, p99 ${f(c.p99Ms)} ms, max ${f(c.maxMs)} ms`,
+    `canary           ${c.messages} messages, p50 ${f(c.idleP50Ms)} ms idle → p50 ${f(c.p50Ms)} ms, p99 ${f(c.p99Ms)} ms, max ${f(c.maxMs)} ms`,
   );
   for (const failure of c.failures) console.log(`  FAIL ${failure}`);
   console.log(
