@@ -60,10 +60,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   const dataDir = join(workDir, 'data');
   const server = await ServerProcess.start({ dataDir, limits: FUZZ_LIMITS });
   let crash: string | undefined;
-  void server.child.once('exit', (code, signal) => {
+  let stopping = false;
+  server.child.once('exit', (code, signal) => {
     if (!stopping) crash = `server exited (${code ?? signal}) during the run`;
   });
-  let stopping = false;
   const canary = new Canary();
   await canary.start(server.port);
   const rss = { start: rssMb(server.pid), end: 0, max: 0 };
@@ -88,6 +88,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
   // Each worker draws from its own generator (seeded from the campaign's) so that interleaving
   // across sockets does not change what any one of them sends.
   const worker = async (workerRng: Rng) => {
+    let n = 0; // this worker's frame counter: request ids and msgIds do not depend on interleaving
     while (more()) {
       const connection = await WireConnection.open(server.port, (frame) => ids.learn(frame)).catch(() => undefined);
       if (!connection) {
@@ -100,7 +101,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
         await connection.request({ type: 'hello', protocol: 1, name, client: 'fuzz' }, 'welcome', 5000);
       }
       for (let steps = 50 + workerRng.int(300); steps > 0 && more() && !connection.closed; steps--) {
-        const step = fuzzStep(workerRng, ids, sent, canary.maxFrameBytes);
+        const step = fuzzStep(workerRng, ids, n++, canary.maxFrameBytes);
         sent++;
         byKind[step.kind] = (byKind[step.kind] ?? 0) + 1;
         await connection.write(step.bytes);
