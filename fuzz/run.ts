@@ -45,8 +45,12 @@ function print(report: CampaignReport): void {
     `canary           ${c.messages} messages, p50 ${f(c.idleP50Ms)} ms idle → p50 ${f(c.p50Ms)} ms, p99 ${f(c.p99Ms)} ms, max ${f(c.maxMs)} ms`,
   );
   for (const failure of c.failures) console.log(`  FAIL ${failure}`);
+  const counts = Object.entries(report.audit.counts)
+    .map(([table, n]) => `${n} ${table}`)
+    .join(', ');
+  console.log(`database         ${counts}`);
   console.log(
-    `database         ${report.audit.rows} values checked, ${report.audit.bad.length} that should have been refused`,
+    `                 ${report.audit.rows} values checked, ${report.audit.bad.length} that should have been refused`,
   );
   for (const bad of report.audit.bad.slice(0, 20)) {
     console.log(`  BAD ${bad.table}.${bad.column} ${bad.key}: ${bad.problem}: ${bad.value}`);
