@@ -14,9 +14,24 @@ const NAME_FORBIDDEN = new RegExp(
   `[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069${INVISIBLE}]`,
   'u',
 );
-const INVISIBLE_ALL = new RegExp(`[${INVISIBLE}]`, 'gu');
 // Message text may contain newlines and tabs, nothing else from C0/C1.
 const TEXT_FORBIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
+// Characters that draw nothing on their own (PROTOCOL.md §10.1 "blank"): whitespace, default-ignorable
+// code points (ZWJ, ZWNJ, CGJ U+034F, variation selectors, Hangul fillers U+115F/U+1160/U+3164/U+FFA0,
+// tags), format characters (bidi controls such as U+202E), combining marks (which need a base) and the
+// Braille blank U+2800. Allowed inside text, but a name, room name or message made only of them looks
+// empty: a blank entry in the member list or an empty-looking message. Defined by Unicode properties,
+// not a list, so new ignorables are covered as the engine's Unicode data grows.
+const BLANK_ONLY =
+  /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cf}\p{M}\u2800\u115f\u1160\u3164\uffa0\ufeff]*$/u;
+
+/**
+ * True when `text` has no character that draws something by itself (empty counts as blank). An emoji
+ * ZWJ sequence, Thai or Arabic with their marks, or accented letters are not blank: each has a base.
+ */
+export function isVisiblyBlank(text: string): boolean {
+  return BLANK_ONLY.test(text);
+}
 
 /** Counts user-perceived characters as code points (an emoji is one, not two UTF-16 units). */
 export function codePointLength(text: string): number {
@@ -33,11 +48,12 @@ function checkLabel(raw: string, max: number, what: string): NameCheck {
   // A lone surrogate (from a JSON escape like "\ud800") has no UTF-8 form: SQLite would store U+FFFD.
   if (!value.isWellFormed()) return { ok: false, reason: `${what} contains an unpaired surrogate` };
   if (NAME_FORBIDDEN.test(value)) return { ok: false, reason: `${what} contains control or invisible characters` };
+  if (isVisiblyBlank(value)) return { ok: false, reason: `${what} must contain a visible character` };
   if (codePointLength(value) > max) return { ok: false, reason: `${what} is longer than ${max} characters` };
   return { ok: true, value };
 }
 
-/** A display name: NFC, trimmed, 1–32 characters, no control characters. */
+/** A display name: NFC, trimmed, 1–32 characters, no control characters, not visibly blank. */
 export function checkDisplayName(raw: string): NameCheck {
   return checkLabel(raw, MAX_NAME_CHARS, 'Name');
 }
@@ -62,7 +78,7 @@ export type TextCheck =
   { ok: true; value: string } | { ok: false; code: 'text_invalid' | 'text_too_long'; reason: string };
 
 /**
- * Message text: line breaks normalized to \n, NFC, not blank (nor only invisible characters), at
+ * Message text: line breaks normalized to \n, NFC, not empty nor visibly blank (isVisiblyBlank), at
  * most `maxChars` code points, no control characters but \n and \t.
  */
 export function checkMessageText(raw: string, maxChars: number): TextCheck {
@@ -72,11 +88,13 @@ export function checkMessageText(raw: string, maxChars: number): TextCheck {
     return { ok: false, code: 'text_too_long', reason: `Text is longer than ${maxChars} characters` };
   }
   const value = raw.replace(/\r\n?/g, '\n').normalize('NFC');
-  if (value.replace(INVISIBLE_ALL, '').trim().length === 0) {
-    return { ok: false, code: 'text_invalid', reason: 'Text must not be empty' };
-  }
+  if (value.trim().length === 0) return { ok: false, code: 'text_invalid', reason: 'Text must not be empty' };
   // Delivered live as-is but stored (UTF-8) as U+FFFD: history would differ from what was sent.
   if (!value.isWellFormed()) return { ok: false, code: 'text_invalid', reason: 'Text contains an unpaired surrogate' };
+  // Only zero-width, bidi, filler or combining characters: an empty-looking message (§10.1 "blank").
+  if (isVisiblyBlank(value)) {
+    return { ok: false, code: 'text_invalid', reason: 'Text must contain a visible character' };
+  }
   if (TEXT_FORBIDDEN.test(value))
     return { ok: false, code: 'text_invalid', reason: 'Text contains control characters' };
   if (codePointLength(value) > maxChars) {

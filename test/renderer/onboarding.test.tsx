@@ -31,6 +31,11 @@ describe('onboarding', () => {
     await user.type(input, 'Ada\u200bLovelace');
     expect(screen.getByText('Name contains control or invisible characters')).toBeTruthy();
 
+    // A Hangul filler looks like nothing: a blank entry in everyone's member list (issue 9).
+    await user.clear(input);
+    await user.type(input, '\u3164\u3164');
+    expect(screen.getByText('Name must contain a visible character')).toBeTruthy();
+
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     expect(api.callsTo('setDisplayName')).toEqual([]);
   });
