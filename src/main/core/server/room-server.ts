@@ -292,11 +292,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
         this.fatal(connection, 'slow_consumer', `Nothing was read for ${limits.stallTimeoutMs} ms`, {
           dropQueued: true,
         });
-      } else if (
-        reading &&
-        connection.partialSince !== 0 &&
-        now - connection.partialSince > limits.frameTimeoutMs
-      ) {
+      } else if (reading && connection.partialSince !== 0 && now - connection.partialSince > limits.frameTimeoutMs) {
         this.fatal(connection, 'frame_timeout', `A frame was not completed within ${limits.frameTimeoutMs} ms`);
       } else if (reading && now - connection.lastReceivedAt > limits.idleTimeoutMs) {
         this.fatal(connection, 'idle_timeout', `Nothing received for ${limits.idleTimeoutMs} ms`);
