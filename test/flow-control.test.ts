@@ -4,9 +4,13 @@
  * one that stops reading is dropped as slow_consumer with a bounded queue; a client pushing large
  * frames is read no faster than its byte budget while the others are served.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseServerOptions, UsageError } from '../src/main/core/cli/server-options.ts';
+import { DEFAULT_LIMITS } from '../src/main/core/server/server-config.ts';
 import { encodeFrame, type ParsedFrame } from '../src/main/core/framing/frame-codec.ts';
-import { RawClient, cleanupAll, startServer, waitFor } from './support/harness.ts';
+import { RawClient, cleanupAll, startServer, tempDir, waitFor } from './support/harness.ts';
 
 afterEach(cleanupAll);
 
@@ -173,5 +177,37 @@ describe('the byte budget', () => {
     expect(bobPings).toBeGreaterThan(1);
     expect(pusher.frames.filter((f) => f.type === 'error')).toEqual([]);
     expect(pusher.closed).toBe(false);
+  });
+});
+
+describe('the flow-control limits in the TOML file', () => {
+  const parseToml = (toml: string) => {
+    const file = join(tempDir(), 'parley.toml');
+    writeFileSync(file, toml);
+    return parseServerOptions(['--config', file, '--data-dir', '/tmp/unused'], 'box');
+  };
+
+  it('are read from [limits], with defaults of 1 MiB/s, a 2 MiB burst, a 1 MiB high-water mark and 30 s', () => {
+    expect(DEFAULT_LIMITS).toMatchObject({
+      inBytesPerSecond: 1024 * 1024,
+      inBytesBurst: 2 * 1024 * 1024,
+      outHighWaterBytes: 1024 * 1024,
+      stallTimeoutMs: 30_000,
+    });
+    const options = parseToml(
+      '[limits]\nin_bytes_per_second = 65536\nin_bytes_burst = 131072\nout_high_water_bytes = 262144\nstall_timeout_ms = 5000\n',
+    );
+    if (options === 'help') throw new Error('unexpected help');
+    expect(options.config.limits).toMatchObject({
+      inBytesPerSecond: 65536,
+      inBytesBurst: 131072,
+      outHighWaterBytes: 262144,
+      stallTimeoutMs: 5000,
+    });
+  });
+
+  it('refuse values too small to work', () => {
+    expect(() => parseToml('[limits]\nin_bytes_per_second = 10\n')).toThrow(UsageError);
+    expect(() => parseToml('[limits]\nout_high_water_bytes = 1000\n')).toThrow(/out_high_water_bytes/);
   });
 });
