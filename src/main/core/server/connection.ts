@@ -39,6 +39,8 @@ export interface ConnectionHooks {
   onOverflow(connection: Connection): void;
   /** The out-queue went back under the low-water mark: the server handles the frames held back. */
   onWritable(connection: Connection): void;
+  /** Replies used up the reply byte budget: the server handles no more requests for `waitMs`. */
+  onRepliesOverBudget(connection: Connection, waitMs: number): void;
 }
 
 export interface ConnectionOptions {
@@ -49,6 +51,8 @@ export interface ConnectionOptions {
   rateBurst: number;
   inBytesPerSecond: number;
   inBytesBurst: number;
+  outBytesPerSecond: number;
+  outBytesBurst: number;
   now: number;
 }
 
@@ -59,14 +63,17 @@ export class Connection {
   readonly bucket: TokenBucket;
   /** Received bytes (the byte budget): over it, the server stops reading until it refills. */
   readonly inBudget: TokenBucket;
+  /** Reply bytes (the reply byte budget): over it, the server answers no more requests until it refills. */
+  readonly outBudget: TokenBucket;
   /** Pauses the socket's input (flow control, byte budget) and stops the input clocks meanwhile. */
   readonly gate: InputGate;
   /** Frames received but not handled yet (held back by flow control), oldest first. */
   readonly inbox: Buffer[] = [];
   /** Set when the input could not be decoded: fatal once the frames before it are handled. */
   inputError: string | undefined;
-  /** Pending end of a byte-budget pause. */
+  /** Pending end of a byte-budget pause, and of a reply-budget pause. */
   budgetTimer: NodeJS.Timeout | undefined;
+  repliesTimer: NodeJS.Timeout | undefined;
   readonly connectedAt: number;
   /** Set once hello succeeded. */
   user: ConnectedUser | undefined;
@@ -96,6 +103,7 @@ export class Connection {
     this.decoder = new FrameDecoder(options.maxFrameBytes);
     this.bucket = new TokenBucket(options.ratePerSecond, options.rateBurst, options.now);
     this.inBudget = new TokenBucket(options.inBytesPerSecond, options.inBytesBurst, options.now);
+    this.outBudget = new TokenBucket(options.outBytesPerSecond, options.outBytesBurst, options.now);
     this.maxQueueBytes = options.maxQueueBytes;
     // The replies' window stays well under the hard cap, so a reader's own replies never leave
     // too little room for its broadcasts.
@@ -150,6 +158,8 @@ export class Connection {
   enqueueReply(frame: Buffer): void {
     if (this.closing) return;
     this.push(frame, this.pendingOutBytes);
+    const waitMs = this.outBudget.charge(frame.length, Date.now());
+    if (waitMs > 0) this.hooks.onRepliesOverBudget(this, waitMs);
   }
 
   reply<T extends RequestType>(re: RequestId, data: RequestResults[T]): void {
@@ -213,6 +223,7 @@ export class Connection {
     this.closing = true;
     this.inbox.length = 0;
     clearTimeout(this.budgetTimer);
+    clearTimeout(this.repliesTimer);
     if (this.socket.destroyed) return;
     // Input is discarded from now on (receive ignores a closing connection): read it again, so
     // that the close completes as soon as the peer answers.

@@ -8,10 +8,11 @@ import type { Socket } from 'node:net';
 
 /**
  * `output`: its out-queue is above the high-water mark (its replies are flow-controlled);
- * `budget`: it sent more bytes than its byte budget allows; `error`: its input is unreadable and
- * the frames decoded before the error are still being handled.
+ * `budget`: it sent more bytes than its byte budget allows; `replies`: its replies used up its
+ * reply byte budget; `error`: its input is unreadable and the frames decoded before the error are
+ * still being handled.
  */
-export type HoldReason = 'output' | 'budget' | 'error';
+export type HoldReason = 'output' | 'budget' | 'replies' | 'error';
 
 export class InputGate {
   private readonly reasons = new Set<HoldReason>();

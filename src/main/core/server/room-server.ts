@@ -186,6 +186,8 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
         rateBurst: limits.rateBurst,
         inBytesPerSecond: limits.inBytesPerSecond,
         inBytesBurst: limits.inBytesBurst,
+        outBytesPerSecond: limits.outBytesPerSecond,
+        outBytesBurst: limits.outBytesBurst,
         now: Date.now(),
       },
       {
@@ -197,6 +199,14 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
           });
         },
         onWritable: (c) => this.handleInbox(c),
+        onRepliesOverBudget: (c, waitMs) => {
+          if (c.gate.has('replies')) return;
+          c.gate.hold('replies', Date.now());
+          c.repliesTimer = setTimeout(() => {
+            c.gate.release('replies', Date.now());
+            this.handleInbox(c);
+          }, waitMs);
+        },
       },
     );
     this.connections.add(connection);
@@ -239,12 +249,13 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
 
   /**
    * Handles the frames received so far, in order, until the out-queue goes above its high-water
-   * mark (flow control: the rest wait until the client has read enough, see Connection).
+   * mark (flow control: the rest wait until the client has read enough, see Connection) or the
+   * replies use up the reply byte budget (the rest wait until it has refilled).
    */
   private handleInbox(connection: Connection): void {
     const inbox = connection.inbox;
     while (inbox.length > 0) {
-      if (connection.closing || connection.gate.has('output')) return;
+      if (connection.closing || connection.gate.has('output') || connection.gate.has('replies')) return;
       this.dispatcher.handle(connection, inbox.shift()!, Date.now());
     }
     if (connection.inputError !== undefined && !connection.closing) {

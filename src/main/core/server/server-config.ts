@@ -35,6 +35,13 @@ export interface ServerLimitsConfig {
    */
   inBytesPerSecond: number;
   inBytesBurst: number;
+  /**
+   * Reply byte budget per connection: bytes per second of replies (results and error replies),
+   * sustained, and the burst. Over it, the server answers no more of its requests until the
+   * budget has refilled (back-pressure, no error). Broadcasts and the welcome are not counted.
+   */
+  outBytesPerSecond: number;
+  outBytesBurst: number;
   /** Time allowed between connecting and a successful hello. */
   handshakeTimeoutMs: number;
   /** Time allowed to complete a frame once its first byte has arrived. */
@@ -75,6 +82,8 @@ export const DEFAULT_LIMITS: ServerLimitsConfig = {
   stallTimeoutMs: 30_000,
   inBytesPerSecond: 1024 * 1024,
   inBytesBurst: 2 * 1024 * 1024,
+  outBytesPerSecond: 2 * 1024 * 1024,
+  outBytesBurst: 8 * 1024 * 1024,
   handshakeTimeoutMs: 10_000,
   frameTimeoutMs: 30_000,
   heartbeatMs: 15_000,
