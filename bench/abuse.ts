@@ -14,8 +14,10 @@
  * The rooms and history are made first on a server with the benchmark limits, which is then
  * restarted on the same data folder with the default rate limit for the measurement.
  */
-import { encodeFrame } from '../src/main/core/framing/frame-codec.ts';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { BenchConn, messageText } from './lib/bench-conn.ts';
+import type { AbusePhase, AbuserReport } from './lib/abuser.ts';
 import { CpuMeter } from './lib/cpu.ts';
 import { checked, fmt, info, type Benchmark, type ResultRow } from './lib/report.ts';
 import { ServerProcess, makeTempDir, removeTempDir } from './lib/server-process.ts';
@@ -28,8 +30,6 @@ const PHASE_MS = 6000;
 const SETTLE_MS = 1000;
 const ROOMS = 1000;
 const HISTORY_MESSAGES = 200;
-const ABUSE_INTERVAL_MS = 50;
-const LARGE_FRAME_BYTES = 1024 * 1024 - 64;
 
 /** The shipped limits that matter here (BENCH_LIMITS lifts them for load generation). */
 const DEFAULT_RATE = { rate_per_second: 20, rate_burst: 60, max_queue_bytes: 8 * 1024 * 1024 };
@@ -59,68 +59,27 @@ async function populate(port: number): Promise<Setup> {
   return { chatRoom: chat.room.id, archiveRoom: archive.room.id };
 }
 
-type PhaseName = 'idle' | 'room_list flood' | 'large frames' | 'history pipelining';
+type PhaseName = 'idle' | AbusePhase;
 
-interface Abuser {
-  stop(): void;
-  /** Replies (results) the abuser got, and how often the server dropped it. */
-  replies: number;
-  drops: number;
-}
+const ABUSER_SCRIPT = resolve(import.meta.dirname, 'lib/abuser.ts');
 
-let abuserCount = 0;
-
-function fail(error: unknown): void {
-  process.stderr.write(`abuser: ${String(error)}\n`);
-}
-
-/** Runs the abusive connection for one phase, reconnecting whenever the server drops it. */
-function abuse(port: number, phase: Exclude<PhaseName, 'idle'>, setup: Setup): Abuser {
-  const state: Abuser = { stop: () => {}, replies: 0, drops: 0 };
-  let stopped = false;
-  let conn: BenchConn | undefined;
-  const large = encodeFrame({ type: 'ping', id: 1, pad: 'p'.repeat(LARGE_FRAME_BYTES) });
-  const request =
-    phase === 'room_list flood'
-      ? encodeFrame({ type: 'room_list', id: 1 })
-      : encodeFrame({ type: 'history', id: 1, room: setup.archiveRoom, limit: 200 });
-  const RESULT = Buffer.from('{"type":"result"');
-
-  const connect = async (): Promise<void> => {
-    const c = await BenchConn.hello(port, `Abuser${++abuserCount}`);
-    if (phase === 'history pipelining') await c.call({ type: 'room_join', room: setup.archiveRoom });
-    c.rawHandler = (payload) => {
-      if (payload.length > RESULT.length && payload.compare(RESULT, 0, RESULT.length, 0, RESULT.length) === 0)
-        state.replies++;
-    };
-    c.socket.on('close', () => {
-      if (stopped) return;
-      state.drops++;
-      void connect().catch(fail);
+/**
+ * Runs the abusive client in its own process for `durationMs` (so that reading its replies costs
+ * this process nothing) and returns what it reports.
+ */
+function abuse(port: number, phase: AbusePhase, setup: Setup, durationMs: number): Promise<AbuserReport> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [ABUSER_SCRIPT, String(port), phase, setup.archiveRoom, String(durationMs)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    conn = c;
-    if (phase === 'large frames') {
-      // As fast as the socket takes them: the server decides how fast it reads.
-      const pump = () => {
-        while (!stopped && !c.closed && c.socket.write(large));
-      };
-      c.socket.on('drain', pump);
-      pump();
-    }
-  };
-  void connect().catch(fail);
-  const timer =
-    phase === 'large frames'
-      ? undefined
-      : setInterval(() => {
-          if (conn && !conn.closed) conn.socket.write(request);
-        }, ABUSE_INTERVAL_MS);
-  state.stop = () => {
-    stopped = true;
-    clearInterval(timer);
-    conn?.destroy();
-  };
-  return state;
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`abuser exited with ${code}`));
+      else resolvePromise(JSON.parse(out) as AbuserReport);
+    });
+  });
 }
 
 /** Every other client sends to the chat room every OTHER_INTERVAL_MS and times the acknowledgement. */
@@ -172,9 +131,9 @@ export const abuseBench: Benchmark = {
         const phases: PhaseName[] = ['idle', 'room_list flood', 'large frames', 'history pipelining'];
         for (const phase of phases) {
           const meter = new CpuMeter(server.pid);
-          const abuser = phase === 'idle' ? undefined : abuse(server.port, phase, setup);
+          const abusing = phase === 'idle' ? undefined : abuse(server.port, phase, setup, PHASE_MS);
           const latencies = await measureOthers(others, setup.chatRoom, PHASE_MS);
-          abuser?.stop();
+          const abuser = await abusing;
           const cpu = meter.read();
           const summary = summarize(latencies);
           if (phase === 'idle') {
