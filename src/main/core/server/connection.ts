@@ -6,7 +6,7 @@
  * Outgoing frames are queued and written once per event-loop tick (see fanout.ts), so a
  * burst of broadcasts costs one write per socket rather than one per frame.
  *
- * Flow control (docs/PROTOCOL.md §14.3): replies are never a reason to drop a client. While the
+ * Flow control (docs/PROTOCOL.md §14.4): replies are never a reason to drop a client. While the
  * out-queue (queued here + the socket's buffer) is above the high-water mark, the server stops
  * reading and handling this connection's requests, and goes on once it is back under the
  * low-water mark. Only broadcasts (events it did not ask for) are held to the hard cap
