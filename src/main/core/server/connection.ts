@@ -209,6 +209,17 @@ export class Connection {
   }
 
   /**
+   * The socket has closed: frames still held back are dropped and the budget timers stopped, so
+   * nothing is handled for a connection that is gone.
+   */
+  dispose(): void {
+    this.closing = true;
+    this.inbox.length = 0;
+    clearTimeout(this.budgetTimer);
+    clearTimeout(this.repliesTimer);
+  }
+
+  /**
    * Sends a fatal error frame (after whatever was queued), then closes. A client that does not
    * read is destroyed after a short grace period instead of being waited for.
    */

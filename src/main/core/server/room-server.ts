@@ -215,6 +215,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
       const left = (this.connectionsPerIp.get(ip) ?? 1) - 1;
       if (left > 0) this.connectionsPerIp.set(ip, left);
       else this.connectionsPerIp.delete(ip);
+      connection.dispose();
       this.detach(connection);
       this.connections.delete(connection);
     });
