@@ -91,6 +91,31 @@ describe('a client that reads is never dropped by its own replies', () => {
   });
 });
 
+describe('a client held back by the server', () => {
+  it('is not timed out as idle while the server is not reading it (its clocks stand still)', async () => {
+    // A reply budget of 256 KiB/s makes the server hold this client's input for seconds, far
+    // longer than the idle timeout; the client sends nothing more (not even pongs) meanwhile.
+    const { port } = await startServer({
+      limits: {
+        ...NO_RATE_LIMIT,
+        idleTimeoutMs: 300,
+        heartbeatMs: 100,
+        outBytesPerSecond: 256 * 1024,
+        outBytesBurst: 64 * 1024,
+      },
+    });
+    const { roomId, alice } = await roomWithHistory(port, 200);
+    pipeline(
+      alice,
+      'h',
+      Array.from({ length: 6 }, () => ({ type: 'history', room: roomId, limit: 20 })),
+    );
+    const replies = await repliesTo(alice, 'h', 6);
+    for (const reply of replies) expect(reply.type).toBe('result');
+    expect(alice.frames.filter((f) => f.type === 'error')).toEqual([]);
+  });
+});
+
 describe('a client that stops reading', () => {
   it('is disconnected as slow_consumer after the stall timeout, with a bounded queue; the others are served', async () => {
     const { server, port } = await startServer({ limits: { ...NO_RATE_LIMIT, stallTimeoutMs: 500 } });
