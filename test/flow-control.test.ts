@@ -4,7 +4,7 @@
  * one that stops reading is dropped as slow_consumer with a bounded queue; a client pushing large
  * frames is read no faster than its byte budget while the others are served.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseServerOptions, UsageError } from '../src/main/core/cli/server-options.ts';
@@ -229,6 +229,14 @@ describe('the flow-control limits in the TOML file', () => {
       outHighWaterBytes: 262144,
       stallTimeoutMs: 5000,
     });
+  });
+
+  it("the README's full config example lists every limit with its default", () => {
+    const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
+    const example = /```toml\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('every default')))![1]!;
+    const options = parseToml(example);
+    if (options === 'help') throw new Error('unexpected help');
+    expect(options.config.limits).toEqual(DEFAULT_LIMITS);
   });
 
   it('refuse values too small to work', () => {
