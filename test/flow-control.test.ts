@@ -212,12 +212,14 @@ describe('the flow-control limits in the TOML file', () => {
     return parseServerOptions(['--config', file, '--data-dir', '/tmp/unused'], 'box');
   };
 
-  it('are read from [limits], with defaults of 1 MiB/s, a 2 MiB burst, a 1 MiB high-water mark and 30 s', () => {
+  it('are read from [limits], with their defaults', () => {
     expect(DEFAULT_LIMITS).toMatchObject({
       inBytesPerSecond: 1024 * 1024,
       inBytesBurst: 2 * 1024 * 1024,
       outHighWaterBytes: 1024 * 1024,
       stallTimeoutMs: 30_000,
+      outBytesPerSecond: 8 * 1024 * 1024,
+      outBytesBurst: 16 * 1024 * 1024,
     });
     const options = parseToml(
       '[limits]\nin_bytes_per_second = 65536\nin_bytes_burst = 131072\nout_high_water_bytes = 262144\nstall_timeout_ms = 5000\n',
