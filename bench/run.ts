@@ -8,6 +8,7 @@
  * that crashed or timed out makes the exit code 1.
  */
 import { cpus, totalmem } from 'node:os';
+import { abuseBench } from './abuse.ts';
 import { connections } from './connections.ts';
 import { durable } from './durable.ts';
 import { burst, paced } from './fanout.ts';
@@ -18,7 +19,7 @@ import { formatTable, type Benchmark, type ResultRow } from './lib/report.ts';
 /** A benchmark that has not finished after this long counts as crashed (each has its own, shorter timeouts). */
 const WATCHDOG_MS = 5 * 60_000;
 
-const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections];
+const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections, abuseBench];
 /** Group names accepted on the command line besides the benchmark names. */
 const GROUPS: Record<string, string[]> = { fanout: ['burst', 'paced'] };
 

@@ -102,6 +102,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     const limits = config.limits;
     const shortest = Math.min(
       limits.heartbeatMs,
+      limits.stallTimeoutMs,
       limits.handshakeTimeoutMs,
       limits.frameTimeoutMs,
       limits.idleTimeoutMs,
@@ -130,6 +131,13 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Bytes waiting to be sent to all clients (queued or in socket buffers): what slow readers cost. */
+  get pendingOutBytes(): number {
+    let total = 0;
+    for (const connection of this.connections) total += connection.pendingOutBytes;
+    return total;
   }
 
   /**
@@ -180,8 +188,13 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
       {
         maxFrameBytes: limits.maxFrameBytes,
         maxQueueBytes: limits.maxQueueBytes,
+        outHighWaterBytes: limits.outHighWaterBytes,
         ratePerSecond: limits.ratePerSecond,
         rateBurst: limits.rateBurst,
+        inBytesPerSecond: limits.inBytesPerSecond,
+        inBytesBurst: limits.inBytesBurst,
+        outBytesPerSecond: limits.outBytesPerSecond,
+        outBytesBurst: limits.outBytesBurst,
         now: Date.now(),
       },
       {
@@ -192,6 +205,15 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
             dropQueued: true,
           });
         },
+        onWritable: (c) => this.handleInbox(c),
+        onRepliesOverBudget: (c, waitMs) => {
+          if (c.gate.has('replies')) return;
+          c.gate.hold('replies', Date.now());
+          c.repliesTimer = setTimeout(() => {
+            c.gate.release('replies', Date.now());
+            this.handleInbox(c);
+          }, waitMs);
+        },
       },
     );
     this.connections.add(connection);
@@ -200,6 +222,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
       const left = (this.connectionsPerIp.get(ip) ?? 1) - 1;
       if (left > 0) this.connectionsPerIp.set(ip, left);
       else this.connectionsPerIp.delete(ip);
+      connection.dispose();
       this.detach(connection);
       this.connections.delete(connection);
     });
@@ -213,15 +236,39 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     try {
       connection.decoder.push(chunk, (payload) => {
         completed = true;
-        this.dispatcher.handle(connection, payload, now);
+        connection.inbox.push(payload);
       });
     } catch (error) {
       if (!(error instanceof FrameError)) throw error;
-      this.fatal(connection, 'bad_frame', error.message);
-      return;
+      // Nothing more can be read; the frames before the bad bytes are still answered first.
+      connection.inputError = error.message;
+      connection.gate.hold('error', now);
     }
     if (connection.decoder.pendingBytes === 0) connection.partialSince = 0;
     else if (completed || connection.partialSince === 0) connection.partialSince = now;
+    // The byte budget: these bytes are in, but no more are read until the budget has refilled.
+    const waitMs = connection.inBudget.charge(chunk.length, now);
+    if (waitMs > 0 && !connection.gate.has('budget')) {
+      connection.gate.hold('budget', now);
+      connection.budgetTimer = setTimeout(() => connection.gate.release('budget', Date.now()), waitMs);
+    }
+    this.handleInbox(connection);
+  }
+
+  /**
+   * Handles the frames received so far, in order, until the out-queue goes above its high-water
+   * mark (flow control: the rest wait until the client has read enough, see Connection) or the
+   * replies use up the reply byte budget (the rest wait until it has refilled).
+   */
+  private handleInbox(connection: Connection): void {
+    const inbox = connection.inbox;
+    while (inbox.length > 0) {
+      if (connection.closing || connection.gate.has('output') || connection.gate.has('replies')) return;
+      this.dispatcher.handle(connection, inbox.shift()!, Date.now());
+    }
+    if (connection.inputError !== undefined && !connection.closing) {
+      this.fatal(connection, 'bad_frame', connection.inputError);
+    }
   }
 
   /** Closes a connection with a fatal error and takes it out of rooms at once. */
@@ -255,15 +302,22 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     const limits = this.config.limits;
     for (const connection of this.connections) {
       if (connection.closing) continue;
+      // While the server holds a connection's input, its input clocks stand still (InputGate).
+      const reading = !connection.gate.held;
       if (!connection.user && now - connection.connectedAt > limits.handshakeTimeoutMs) {
         this.fatal(connection, 'handshake_timeout', `No hello within ${limits.handshakeTimeoutMs} ms`);
-      } else if (connection.partialSince !== 0 && now - connection.partialSince > limits.frameTimeoutMs) {
+      } else if (connection.stalledFor(now) > limits.stallTimeoutMs) {
+        this.log.warn({ ip: connection.ip, user: connection.user?.id, queued: connection.pendingOutBytes }, 'stalled');
+        this.fatal(connection, 'slow_consumer', `Nothing was read for ${limits.stallTimeoutMs} ms`, {
+          dropQueued: true,
+        });
+      } else if (reading && connection.partialSince !== 0 && now - connection.partialSince > limits.frameTimeoutMs) {
         this.fatal(connection, 'frame_timeout', `A frame was not completed within ${limits.frameTimeoutMs} ms`);
-      } else if (now - connection.lastReceivedAt > limits.idleTimeoutMs) {
+      } else if (reading && now - connection.lastReceivedAt > limits.idleTimeoutMs) {
         this.fatal(connection, 'idle_timeout', `Nothing received for ${limits.idleTimeoutMs} ms`);
       } else if (connection.user && now - connection.lastPingAt >= limits.heartbeatMs) {
         connection.lastPingAt = now;
-        connection.enqueue(PING_FRAME);
+        connection.enqueueReply(PING_FRAME);
       }
     }
   }

@@ -15,8 +15,33 @@ export interface ServerLimitsConfig {
   /** Connections open at once, in total and from one IP address. */
   maxConnections: number;
   maxConnectionsPerIp: number;
-  /** Bytes waiting to be sent to one client before it counts as not reading (slow_consumer). */
+  /**
+   * Bytes waiting to be sent to one client (queued + socket buffer) above which a broadcast
+   * (an event it did not ask for) closes it as not reading (slow_consumer). Its own replies
+   * never do: they are flow-controlled by outHighWaterBytes.
+   */
   maxQueueBytes: number;
+  /**
+   * Flow control of replies: above this many bytes waiting to be sent to a client, the server
+   * stops reading and handling its requests until it has read down to half of it. Capped at
+   * maxQueueBytes / 2.
+   */
+  outHighWaterBytes: number;
+  /** A client whose out-queue has not drained to the low-water mark for this long is slow_consumer. */
+  stallTimeoutMs: number;
+  /**
+   * Byte budget per connection: bytes per second received, sustained, and the burst. Over it,
+   * the server stops reading the socket until the budget has refilled (back-pressure, no error).
+   */
+  inBytesPerSecond: number;
+  inBytesBurst: number;
+  /**
+   * Reply byte budget per connection: bytes per second of replies (results and error replies),
+   * sustained, and the burst. Over it, the server answers no more of its requests until the
+   * budget has refilled (back-pressure, no error). Broadcasts and the welcome are not counted.
+   */
+  outBytesPerSecond: number;
+  outBytesBurst: number;
   /** Time allowed between connecting and a successful hello. */
   handshakeTimeoutMs: number;
   /** Time allowed to complete a frame once its first byte has arrived. */
@@ -58,6 +83,12 @@ export const DEFAULT_LIMITS: ServerLimitsConfig = {
   maxConnections: 4096,
   maxConnectionsPerIp: 32,
   maxQueueBytes: 8 * 1024 * 1024,
+  outHighWaterBytes: 1024 * 1024,
+  stallTimeoutMs: 30_000,
+  inBytesPerSecond: 1024 * 1024,
+  inBytesBurst: 2 * 1024 * 1024,
+  outBytesPerSecond: 8 * 1024 * 1024,
+  outBytesBurst: 16 * 1024 * 1024,
   handshakeTimeoutMs: 10_000,
   frameTimeoutMs: 30_000,
   heartbeatMs: 15_000,
