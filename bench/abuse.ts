@@ -22,6 +22,7 @@ import { CpuMeter } from './lib/cpu.ts';
 import { checked, fmt, info, type Benchmark, type ResultRow } from './lib/report.ts';
 import { ServerProcess, makeTempDir, removeTempDir } from './lib/server-process.ts';
 import { nowNs, sleep, summarize } from './lib/stats.ts';
+import { DEFAULT_LIMITS } from '../src/main/core/server/server-config.ts';
 
 const OTHERS = 12;
 const OTHER_INTERVAL_MS = 100;
@@ -32,7 +33,15 @@ const ROOMS = 1000;
 const HISTORY_MESSAGES = 200;
 
 /** The shipped limits that matter here (BENCH_LIMITS lifts them for load generation). */
-const DEFAULT_RATE = { rate_per_second: 20, rate_burst: 60, max_queue_bytes: 8 * 1024 * 1024 };
+const DEFAULT_RATE = {
+  rate_per_second: DEFAULT_LIMITS.ratePerSecond,
+  rate_burst: DEFAULT_LIMITS.rateBurst,
+  max_queue_bytes: DEFAULT_LIMITS.maxQueueBytes,
+  in_bytes_per_second: DEFAULT_LIMITS.inBytesPerSecond,
+  in_bytes_burst: DEFAULT_LIMITS.inBytesBurst,
+  out_bytes_per_second: DEFAULT_LIMITS.outBytesPerSecond,
+  out_bytes_burst: DEFAULT_LIMITS.outBytesBurst,
+};
 
 interface Setup {
   chatRoom: string;

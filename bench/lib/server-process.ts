@@ -19,8 +19,9 @@ export const CLI_PATH = resolve(
 );
 
 /**
- * Limits for load generation from one address: rate limiting and the per-IP connection cap are
- * anti-abuse features that would otherwise refuse the benchmark's own clients, and the heartbeat
+ * Limits for load generation from one address: rate limiting, the byte budgets and the per-IP
+ * connection cap are anti-abuse features that would otherwise refuse or slow the benchmark's own
+ * clients (the durable senders push ~11k messages/s each), and the heartbeat
  * timeouts are moved out of the way of receivers that only listen.
  */
 export const BENCH_LIMITS: Record<string, number> = {
@@ -32,6 +33,10 @@ export const BENCH_LIMITS: Record<string, number> = {
   heartbeat_ms: 600_000,
   idle_timeout_ms: 1_800_000,
   handshake_timeout_ms: 60_000,
+  in_bytes_per_second: 1024 * 1024 * 1024,
+  in_bytes_burst: 1024 * 1024 * 1024,
+  out_bytes_per_second: 1024 * 1024 * 1024,
+  out_bytes_burst: 1024 * 1024 * 1024,
 };
 
 /** Node flags for every server started without its own `nodeArgs` (bench/profile.ts sets --cpu-prof). */
