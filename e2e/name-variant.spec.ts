@@ -4,26 +4,19 @@
  * and can pick another name from the notice. Saves docs/screenshots/name-taken.png.
  */
 import { join } from 'node:path';
-import { ChatPage, cuttableApi } from './support/chat-page.ts';
+import { ChatPage, openAwayableUser } from './support/chat-page.ts';
 import { ROOT, expect, test } from './support/fixtures.ts';
 
 test('back after someone took her name, Ada gets in as "Ada (2)" and is told why', async ({ openUser }) => {
-  let link: { cut(): void; restore(): void } | undefined;
-  const adaUser = await openUser({
-    name: 'Ada',
-    beforeLoad: async (context) => {
-      link = await cuttableApi(context);
-    },
-  });
-  const ada = new ChatPage(adaUser.page);
+  const { page: ada, link } = await openAwayableUser(openUser, 'Ada');
   await ada.createRoom('general', 'Lunch plans');
 
-  link!.cut();
+  link.cut();
   await expect(ada.page.getByText(/^Reconnecting to Kitchen( in \d+ s)?…$/)).toBeVisible();
   // Another person picks "Ada" while the first one is away: the server lets them have it.
   const squatter = new ChatPage((await openUser({ name: 'Ada' })).page);
   await squatter.joinRoom('general');
-  link!.restore();
+  link.restore();
 
   const notice = ada.page.getByRole('status').filter({ hasText: /Ada/ });
   await expect(notice).toContainText('Ada (2)', { timeout: 30_000 });

@@ -11,7 +11,14 @@ import type { ParleyClient } from '../src/main/core/client/parley-client.ts';
 import type { RoomInfo } from '../src/shared/protocol/server-frames.ts';
 import { cleanupAll, connectClient, startServer, TcpProxy, waitFor } from './support/harness.ts';
 import { FrameProxy } from './support/frame-proxy.ts';
-import { key, namedSession, type Hop, type Recorded, type TestSession } from './support/session-recorder.ts';
+import {
+  key,
+  namedSession,
+  sessionInRoomViaRelay,
+  type Hop,
+  type Recorded,
+  type TestSession,
+} from './support/session-recorder.ts';
 
 afterEach(cleanupAll);
 
@@ -124,12 +131,7 @@ describe('bug 2: a failed resume step is retried, never reported as connected', 
 describe('bug 4: a name taken while away never ends the session', () => {
   it('keeps trying (or gets in under a variant), tells the user, and delivers the queued message', async () => {
     const { port } = await startServer();
-    const relay = await TcpProxy.start(port);
-    const t = await namedSession('Ada');
-    const k = key(relay.port);
-    await t.session.connectServer({ host: '127.0.0.1', port: relay.port });
-    const room = await t.session.createRoom(k, { name: 'Lobby' });
-    await t.session.joinRoom(k, room.id);
+    const { t, relay, k, room } = await sessionInRoomViaRelay(port, 'Ada', 'Lobby');
 
     const mark = t.events.length;
     relay.cut();

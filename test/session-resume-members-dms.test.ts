@@ -8,8 +8,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryProfileStore } from '../src/main/core/session/profile.ts';
-import { cleanupAll, connectClient, startServer, TcpProxy } from './support/harness.ts';
-import { key, namedSession } from './support/session-recorder.ts';
+import { cleanupAll, connectClient, startServer } from './support/harness.ts';
+import { key, namedSession, sessionInRoomViaRelay } from './support/session-recorder.ts';
 
 afterEach(cleanupAll);
 
@@ -18,12 +18,7 @@ const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 describe('member lists after a reconnect', () => {
   it('the session emits the fresh member list of each rejoined room', async () => {
     const { port } = await startServer();
-    const relay = await TcpProxy.start(port);
-    const t = await namedSession('Ada');
-    const k = key(relay.port);
-    await t.session.connectServer({ host: '127.0.0.1', port: relay.port });
-    const room = await t.session.createRoom(k, { name: 'Lobby' });
-    await t.session.joinRoom(k, room.id);
+    const { t, relay, k, room } = await sessionInRoomViaRelay(port, 'Ada', 'Lobby');
     const bob = await connectClient(port, 'Bob');
     await bob.joinRoom(room.id);
     await t.waitFor('memberJoined', (e) => e.user.name === 'Bob');

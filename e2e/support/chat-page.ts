@@ -3,7 +3,7 @@
  * visible text (getByRole / getByLabel / getByText), never CSS classes or test ids.
  */
 import type { BrowserContext, Locator, Page, WebSocketRoute } from '@playwright/test';
-import { expect } from './fixtures.ts';
+import { expect, type OpenUserOptions, type User } from './fixtures.ts';
 
 export class ChatPage {
   readonly page: Page;
@@ -220,4 +220,22 @@ export async function cuttableApi(context: BrowserContext): Promise<{ cut(): voi
       refusing = false;
     },
   };
+}
+
+/**
+ * A user whose page can be "away": opened with `cuttableApi` installed, so `link.cut()` drops the
+ * page's API socket (ending its session on the web server) until `link.restore()`.
+ */
+export async function openAwayableUser(
+  openUser: (options: OpenUserOptions) => Promise<User>,
+  name: string,
+): Promise<{ page: ChatPage; link: { cut(): void; restore(): void } }> {
+  let link: { cut(): void; restore(): void } | undefined;
+  const user = await openUser({
+    name,
+    beforeLoad: async (context) => {
+      link = await cuttableApi(context);
+    },
+  });
+  return { page: new ChatPage(user.page), link: link! };
 }

@@ -13,7 +13,8 @@ import {
   type HostController,
   type SessionManagerOptions,
 } from '../../src/main/core/session/session-manager.ts';
-import { DESKTOP_APP_INFO, onCleanup } from './harness.ts';
+import type { RoomInfo } from '../../src/shared/protocol/server-frames.ts';
+import { DESKTOP_APP_INFO, onCleanup, TcpProxy } from './harness.ts';
 
 export type Recorded = { [E in ApiEventName]: { event: E; payload: ApiEvents[E] } }[ApiEventName];
 
@@ -105,6 +106,24 @@ export async function namedSession(name: string, options: NewSessionOptions = {}
   const t = newSession(options);
   await t.session.setDisplayName(name);
   return t;
+}
+
+/**
+ * A session named `name`, connected to the server at `serverPort` through a relay (so that the
+ * test can cut the app's connection), with one room created and joined.
+ */
+export async function sessionInRoomViaRelay(
+  serverPort: number,
+  name: string,
+  roomName: string,
+): Promise<{ t: TestSession; relay: TcpProxy; k: string; room: RoomInfo }> {
+  const relay = await TcpProxy.start(serverPort);
+  const t = await namedSession(name);
+  const k = key(relay.port);
+  await t.session.connectServer({ host: '127.0.0.1', port: relay.port });
+  const room = await t.session.createRoom(k, { name: roomName });
+  await t.session.joinRoom(k, room.id);
+  return { t, relay, k, room };
 }
 
 /** Rejects with an ApiError of this code. */
