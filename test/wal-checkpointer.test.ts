@@ -106,8 +106,11 @@ describe('the WAL checkpointer thread', () => {
     for (let i = 0; i < 50; i++) write(10);
     expect(walFileBytes(dir)).toBeGreaterThan(0);
     expect((store as unknown as { idleCheckpoint: unknown }).idleCheckpoint).toBeUndefined();
-    await waitFor(() => walFileBytes(dir) === 0, 'the idle truncation', IDLE_CHECKPOINT_MS + 5000);
-    expect(store.checkpointerStats()!.truncates).toBeGreaterThanOrEqual(1);
+    await waitFor(
+      () => walFileBytes(dir) === 0 && store.checkpointerStats()!.truncates >= 1,
+      'the idle truncation',
+      IDLE_CHECKPOINT_MS + 5000,
+    );
   });
 
   it('close() stops the thread, checkpoints on the main connection, and no thread outlives the store', async () => {
