@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../src/shared/protocol/server-frames.ts';
-import { encodeFrame } from '../src/main/core/framing/frame-codec.ts';
-import { cleanupAll, RawClient, startServer, type ParsedFrame } from './support/harness.ts';
+import { encodeFrame, type ParsedFrame } from '../src/main/core/framing/frame-codec.ts';
+import { cleanupAll, RawClient, startServer } from './support/harness.ts';
 
 afterEach(cleanupAll);
 
