@@ -114,7 +114,12 @@ export class Fanout {
       // The transaction itself failed (disk full, I/O error): nothing of the batch was stored.
       this.log.error({ err: error, messages: batch.length }, 'storing messages failed');
       this.onCommitted(batch.map((entry) => entry.message));
-      for (const entry of batch) this.refuse(entry);
+      for (const entry of batch) {
+        // A resend stored nothing new: it still learns the outcome of its first attempt.
+        const existing = this.storedResend(entry.message);
+        if (existing) this.answerResend(entry, existing);
+        else this.refuse(entry);
+      }
       return;
     }
     let stored = batch;
@@ -191,6 +196,15 @@ export class Fanout {
     const message = entry.message;
     if (!entry.sender.closing) entry.sender.reply<'send'>(entry.re, { message, duplicate: false });
     for (const d of entry.duplicates) d.connection.reply<'send'>(d.re, { message, duplicate: true });
+  }
+
+  /** The message stored earlier under this one's msgId, if the store can still tell. */
+  private storedResend(message: ChatMessage): ChatMessage | undefined {
+    try {
+      return this.store.findByMsgId(message.from, message.msgId);
+    } catch {
+      return undefined; // the store cannot even be read: storage_failed, as for any other message
+    }
   }
 
   /** A resend of a message stored earlier: the sender (and whoever resent it) gets the stored one. */

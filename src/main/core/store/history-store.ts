@@ -445,7 +445,10 @@ export class HistoryStore {
         }
         const bytes = estimateBytes([m]);
         if (bytes > budget) {
-          leaveOut(m, conv, new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`));
+          // A resend stores nothing: it is answered with the original, however full the history.
+          const existing = this.findByMsgId(m.from, m.msgId);
+          if (existing) leaveOut(m, conv, new AlreadyStoredError('resend'), existing);
+          else leaveOut(m, conv, new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`));
           continue;
         }
         this.db.exec('SAVEPOINT one_message');
