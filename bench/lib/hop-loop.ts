@@ -17,6 +17,10 @@ export interface HopResult {
   latencyUs: Summary;
   /** CPU seconds of the process in the middle during the measured samples. */
   middleCpu: number;
+  /** The whole CPU reading of the measured samples (server, load generator, others, steal). */
+  cpu: ReturnType<CpuMeter['read']>;
+  /** Wall seconds of the measured samples. */
+  seconds: number;
   samples: number;
 }
 
@@ -52,10 +56,17 @@ export function runHop(target: Target, label: string, samples = HOP_SAMPLES): Pr
         measuredFrom = nowNs();
       }
       if (index === total) {
-        markWindow(label, measuredFrom, nowNs());
-        const middleCpu = meter!.read().server;
+        const end = nowNs();
+        markWindow(label, measuredFrom, end);
+        const cpu = meter!.read();
         finish();
-        resolve({ latencyUs: summarize(latencyUs), middleCpu, samples });
+        resolve({
+          latencyUs: summarize(latencyUs),
+          middleCpu: cpu.server,
+          cpu,
+          seconds: (end - measuredFrom) / 1e9,
+          samples,
+        });
         return;
       }
       delivered = false;

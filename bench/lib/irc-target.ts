@@ -72,6 +72,6 @@ export async function ircTarget(receivers: number): Promise<Target> {
   } catch (error) {
     for (const c of conns) c.destroy();
     await server.stop();
-    throw new Error(`${(error as Error).message}\n${server.recentLogs.slice(-10).join('\n')}`);
+    throw new Error(`${(error as Error).message}\n${server.recentLogs.slice(-10).join('\n')}`, { cause: error });
   }
 }

@@ -44,6 +44,7 @@ function requireTool(tool: string): void {
       throw new Error(
         `--vs ngircd needs \`${tool}\` (Debian/Ubuntu's apt and dpkg) to fetch and unpack ngIRCd's package ` +
           `without installing it; it is not on PATH. On another system, put an unpacked ngIRCd under ${ROOT_DIR}.`,
+        { cause: error },
       );
     }
     throw error;
@@ -74,6 +75,7 @@ function download(name: string, dir: string): string {
     throw new Error(
       `apt-get download ${name} failed${stderr ? `: ${stderr.split('\n').slice(-2).join(' ')}` : ''}` +
         ` (if apt does not know the package yet, run \`apt-get update\` first)`,
+      { cause: error },
     );
   }
   const deb = readdirSync(dir).find((f) => f.endsWith('.deb') && f.startsWith(`${name}_`) && !before.has(f));
@@ -149,7 +151,9 @@ export function ngircdInstall(): NgircdInstall {
     output = execFileSync(BINARY, ['--version'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    throw new Error(`${BINARY} --version failed: ${stderr || String(error)} (delete ${CACHE_DIR} to fetch it again)`);
+    throw new Error(`${BINARY} --version failed: ${stderr || String(error)} (delete ${CACHE_DIR} to fetch it again)`, {
+      cause: error,
+    });
   }
   const packageVersion = readFileSync(join(ROOT_DIR, 'package-version'), 'utf8').trim();
   cached = { binary: BINARY, env, version: output.split('\n', 1)[0]!.trim(), packageVersion };
@@ -306,7 +310,7 @@ export class NgircdProcess {
       await waitForPort(port, () => proc.running, timeoutMs);
     } catch (error) {
       await proc.stop();
-      throw new Error(`${(error as Error).message}\n${logs.join('\n')}`);
+      throw new Error(`${(error as Error).message}\n${logs.join('\n')}`, { cause: error });
     }
     return proc;
   }
