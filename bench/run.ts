@@ -85,7 +85,14 @@ async function main(): Promise<number> {
   const machine = machineLine();
   process.stdout.write(`${machine}\n`);
   // Fetched and unpacked here on the first run, so that a missing apt-get is reported before any load.
-  if (vs === 'ngircd') process.stdout.write(`${ngircdLine()}\n`);
+  if (vs === 'ngircd') {
+    try {
+      process.stdout.write(`${ngircdLine()}\n`);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      return 1;
+    }
+  }
   process.stdout.write('\n');
   const rows: ResultRow[] = [];
   let crashed = 0;

@@ -43,7 +43,7 @@ function requireTool(tool: string): void {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(
         `--vs ngircd needs \`${tool}\` (Debian/Ubuntu's apt and dpkg) to fetch and unpack ngIRCd's package ` +
-          `without installing it; it is not on PATH. On another system, put an unpacked ngIRCd under ${ROOT_DIR}.`,
+          `without installing it; it is not on PATH. On another system, put an ngIRCd binary at ${BINARY}.`,
         { cause: error },
       );
     }
@@ -144,7 +144,7 @@ let cached: NgircdInstall | undefined;
 /** ngIRCd from the cache, fetched and unpacked first if the cache is empty. */
 export function ngircdInstall(): NgircdInstall {
   if (cached) return cached;
-  if (!existsSync(BINARY) || !existsSync(join(ROOT_DIR, 'package-version'))) unpack();
+  if (!existsSync(BINARY)) unpack();
   const env = { ...process.env, LD_LIBRARY_PATH: libraryPath() };
   let output: string;
   try {
@@ -155,7 +155,9 @@ export function ngircdInstall(): NgircdInstall {
       cause: error,
     });
   }
-  const packageVersion = readFileSync(join(ROOT_DIR, 'package-version'), 'utf8').trim();
+  // Written by unpack(); absent when someone put an ngIRCd there by hand.
+  const versionFile = join(ROOT_DIR, 'package-version');
+  const packageVersion = existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : 'unknown';
   cached = { binary: BINARY, env, version: output.split('\n', 1)[0]!.trim(), packageVersion };
   return cached;
 }
