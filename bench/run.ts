@@ -1,6 +1,7 @@
 /**
  * `npm run bench` runs every benchmark in sequence; `npm run bench -- burst join` runs some.
- * `npm run bench -- --list` lists them. Each benchmark starts the real headless server as a child
+ * `npm run bench -- --list` lists them. `npm run bench -- --vs ngircd [burst paced one-hop]
+ * [--pairs N]` runs those loads against ngIRCd and Parley side by side instead (bench/vs-ngircd.ts). Each benchmark starts the real headless server as a child
  * process on 127.0.0.1 with a temp data folder (see bench/lib/server-process.ts) and stops it.
  *
  * Prints a results table (PASS/MISS against the targets from the issue) and a machine line.
@@ -15,6 +16,7 @@ import { burst, paced } from './fanout.ts';
 import { joinLarge } from './join-large.ts';
 import { oneHop } from './one-hop.ts';
 import { formatTable, type Benchmark, type ResultRow } from './lib/report.ts';
+import { DEFAULT_PAIRS, ngircdLine, pairsWanted, VS_NGIRCD } from './vs-ngircd.ts';
 
 /** A benchmark that has not finished after this long counts as crashed (each has its own, shorter timeouts). */
 const WATCHDOG_MS = 5 * 60_000;
@@ -32,7 +34,24 @@ function machineLine(): string {
 
 function usage(): string {
   const names = BENCHMARKS.map((b) => `  ${b.name.padEnd(12)} ${b.title}`).join('\n');
-  return `Usage: npm run bench [-- <name>...]\n\nBenchmarks:\n${names}\n  ${'fanout'.padEnd(12)} burst + paced\n`;
+  const vs = VS_NGIRCD.map((b) => `  ${b.name.padEnd(12)} ${b.title}`).join('\n');
+  return (
+    `Usage: npm run bench [-- <name>...]\n       npm run bench -- --vs ngircd [<name>...] [--pairs N]\n\n` +
+    `Benchmarks:\n${names}\n  ${'fanout'.padEnd(12)} burst + paced\n\n` +
+    `With --vs ngircd (${DEFAULT_PAIRS} pairs unless --pairs N or PARLEY_BENCH_PAIRS):\n${vs}\n`
+  );
+}
+
+/** Splits off `--vs <name>` and `--pairs <n>` (read again by bench/vs-ngircd.ts) from the names. */
+function parseArgs(args: string[]): { vs: string | undefined; names: string[] } {
+  let vs: string | undefined;
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--vs') vs = args[++i] ?? '';
+    else if (args[i] === '--pairs') i++;
+    else names.push(args[i]!);
+  }
+  return { vs, names };
 }
 
 async function main(): Promise<number> {
@@ -41,16 +60,40 @@ async function main(): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
-  const wanted = new Set(args.flatMap((a) => GROUPS[a] ?? [a]));
-  const unknown = [...wanted].filter((name) => !BENCHMARKS.some((b) => b.name === name));
-  if (unknown.length > 0) {
-    process.stderr.write(`Unknown benchmark: ${unknown.join(', ')}\n\n${usage()}`);
+  const { vs, names } = parseArgs(args);
+  if (vs !== undefined && vs !== 'ngircd') {
+    process.stderr.write(`--vs knows only ngircd, not ${JSON.stringify(vs)}\n\n${usage()}`);
     return 2;
   }
-  const selected = wanted.size === 0 ? BENCHMARKS : BENCHMARKS.filter((b) => wanted.has(b.name));
+  if (vs !== undefined) {
+    try {
+      pairsWanted();
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      return 2;
+    }
+  }
+  const pool = vs === undefined ? BENCHMARKS : VS_NGIRCD;
+  const wanted = new Set(names.flatMap((a) => GROUPS[a] ?? [a]));
+  const unknown = [...wanted].filter((name) => !pool.some((b) => b.name === name));
+  if (unknown.length > 0) {
+    process.stderr.write(`Unknown benchmark${vs ? ` for --vs ${vs}` : ''}: ${unknown.join(', ')}\n\n${usage()}`);
+    return 2;
+  }
+  const selected = wanted.size === 0 ? pool : pool.filter((b) => wanted.has(b.name));
 
   const machine = machineLine();
-  process.stdout.write(`${machine}\n\n`);
+  process.stdout.write(`${machine}\n`);
+  // Fetched and unpacked here on the first run, so that a missing apt-get is reported before any load.
+  if (vs === 'ngircd') {
+    try {
+      process.stdout.write(`${ngircdLine()}\n`);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+  process.stdout.write('\n');
   const rows: ResultRow[] = [];
   let crashed = 0;
   for (const bench of selected) {

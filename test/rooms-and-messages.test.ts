@@ -669,6 +669,12 @@ describe('storage full', () => {
     });
     expect((await bob.members(room.id)).members).toHaveLength(3);
     expect(await codeOf(ada.sendMessage({ room: room.id }, failedText, 'full-again'))).toBe('storage_failed');
+    // A resend stores nothing: however full the history, it learns the outcome of its first attempt.
+    const original = acknowledged[acknowledged.length - 1]!;
+    expect(await ada.request('send', { room: room.id, msgId: original.msgId, text: original.text })).toEqual({
+      message: original,
+      duplicate: true,
+    });
     expect(ada.connected).toBe(true);
     await barrier(bob);
     expect(bobGot).toHaveLength(acknowledged.length);

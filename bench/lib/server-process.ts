@@ -63,6 +63,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** Kills `child` with the others if this process crashes or is interrupted (until `untrackChild`). */
+export function trackChild(child: ChildProcess): void {
+  live.add(child);
+}
+
+export function untrackChild(child: ChildProcess): void {
+  live.delete(child);
+}
+
 /** A temp folder removed by `removeTempDir` or, at the latest, when the process exits. */
 export function makeTempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

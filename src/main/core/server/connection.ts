@@ -92,7 +92,7 @@ export class Connection {
   private readonly maxQueueBytes: number;
   private readonly highWaterBytes: number;
   private readonly lowWaterBytes: number;
-  /** Last time the out-queue was at or under the low-water mark (for the stall timeout). */
+  /** When the out-queue last rose above the low-water mark, i.e. was last caught up (the stall timeout). */
   private caughtUpAt: number;
   private readonly hooks: ConnectionHooks;
   private dirty = false;
@@ -173,11 +173,13 @@ export class Connection {
   }
 
   private push(frame: Buffer, pendingBefore: number): void {
-    if (pendingBefore <= this.lowWaterBytes) this.caughtUpAt = Date.now();
+    const pendingAfter = pendingBefore + frame.length;
+    // The clock is read only when the queue rises above the low-water mark (it was caught up until
+    // now), not for every frame: most frames go to a caught-up queue and stay under it.
+    if (pendingBefore <= this.lowWaterBytes && pendingAfter > this.lowWaterBytes) this.caughtUpAt = Date.now();
     this.queue.push(frame);
     this.queuedBytes += frame.length;
-    if (pendingBefore + frame.length > this.highWaterBytes && !this.gate.has('output'))
-      this.gate.hold('output', Date.now());
+    if (pendingAfter > this.highWaterBytes && !this.gate.has('output')) this.gate.hold('output', Date.now());
     if (!this.dirty) {
       this.dirty = true;
       this.hooks.onDirty(this);
@@ -186,11 +188,8 @@ export class Connection {
 
   /** A write reached the kernel: once the out-queue is under the low-water mark, input goes on. */
   private readonly afterWrite = (): void => {
-    if (this.closing || this.pendingOutBytes > this.lowWaterBytes) return;
-    const now = Date.now();
-    this.caughtUpAt = now;
-    if (!this.gate.has('output')) return;
-    this.gate.release('output', now);
+    if (this.closing || !this.gate.has('output') || this.pendingOutBytes > this.lowWaterBytes) return;
+    this.gate.release('output', Date.now());
     this.hooks.onWritable(this);
   };
 

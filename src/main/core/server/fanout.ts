@@ -1,8 +1,9 @@
 /**
  * The tick batch. Messages accepted during one event-loop tick are queued here; at the end of the
  * tick they are committed in ONE SQLite transaction (a row that fails is left out alone: only its
- * sender hears storage_failed), then each is encoded ONCE and the same buffer
- * is queued to every recipient, then every connection with queued frames gets ONE socket write.
+ * sender hears storage_failed; a resend of a stored msgId is answered with the stored message),
+ * then each is encoded ONCE, each run of messages to one room is concatenated ONCE and that buffer
+ * queued to every member, then every connection with queued frames gets ONE socket write.
  * Nothing is acknowledged or delivered before it is committed.
  */
 import type { RequestId } from '../../../shared/protocol/fields.ts';
@@ -113,34 +114,103 @@ export class Fanout {
       // The transaction itself failed (disk full, I/O error): nothing of the batch was stored.
       this.log.error({ err: error, messages: batch.length }, 'storing messages failed');
       this.onCommitted(batch.map((entry) => entry.message));
-      for (const entry of batch) this.refuse(entry);
+      for (const entry of batch) {
+        // A resend stored nothing new: it still learns the outcome of its first attempt.
+        const existing = this.storedResend(entry.message);
+        if (existing) this.answerResend(entry, existing);
+        else this.refuse(entry);
+      }
       return;
     }
     let stored = batch;
     if (refused.length > 0) {
-      // Only these rows failed (their senders hear storage_failed); the rest of the batch is stored.
-      const left = new Set(refused.map((r) => r.message));
-      for (const { message, error } of refused)
-        this.log.warn({ err: error, from: message.from }, 'a message could not be stored');
-      stored = batch.filter((entry) => !left.has(entry.message));
-      for (const entry of batch) if (left.has(entry.message)) this.refuse(entry);
+      // Only these rows were left out; the rest of the batch is stored. A resend of a stored msgId
+      // is answered with the stored message; a row that failed, with storage_failed.
+      const left = new Map(refused.map((r) => [r.message, r]));
+      stored = [];
+      for (const entry of batch) {
+        const refusal = left.get(entry.message);
+        if (!refusal) stored.push(entry);
+        else if (refusal.existing) this.answerResend(entry, refusal.existing);
+        else {
+          this.log.warn({ err: refusal.error, from: entry.message.from }, 'a message could not be stored');
+          this.refuse(entry);
+        }
+      }
     }
     this.onCommitted(refused.map((r) => r.message));
-    for (const entry of stored) {
-      const message = entry.message;
-      const event = encodeFrame({ type: 'message', message });
-      if (message.room !== undefined) {
-        const room = this.rooms.get(message.room)!;
-        room.lastSeq = message.seq;
-        room.lastTs = message.ts;
-        for (const member of room.members) if (member !== entry.sender) member.enqueue(event);
-      } else {
-        const recipient = this.presence.connectionOf(message.to!);
-        if (recipient && recipient !== entry.sender) recipient.enqueue(event);
+    this.deliver(stored);
+  }
+
+  /**
+   * Queues the stored messages' events and their senders' acknowledgements, in batch order.
+   *
+   * A run of consecutive messages to one room is encoded once and concatenated ONCE, and that
+   * one buffer is queued to every member that sent none of them (one Buffer.concat per run, not
+   * one per connection at flush time). A member that sent one of them gets, as before, the others'
+   * events interleaved with its own acknowledgements, so every connection sees exactly the order
+   * it would see message by message.
+   */
+  private deliver(stored: PendingSend[]): void {
+    for (let i = 0; i < stored.length;) {
+      const first = stored[i]!;
+      const roomId = first.message.room;
+      if (roomId === undefined) {
+        this.deliverDm(first);
+        i++;
+        continue;
       }
-      if (!entry.sender.closing) entry.sender.reply<'send'>(entry.re, { message, duplicate: false });
-      for (const d of entry.duplicates) d.connection.reply<'send'>(d.re, { message, duplicate: true });
+      let end = i + 1;
+      while (end < stored.length && stored[end]!.message.room === roomId) end++;
+      const run = stored.slice(i, end);
+      i = end;
+      const room = this.rooms.get(roomId)!;
+      const last = run[run.length - 1]!.message;
+      room.lastSeq = last.seq;
+      room.lastTs = last.ts;
+      const events = run.map((entry) => encodeFrame({ type: 'message', message: entry.message }));
+      // Whoever is acknowledged in this run gets its frames one by one, below.
+      const acked = new Set<Connection>();
+      for (const entry of run) {
+        acked.add(entry.sender);
+        for (const d of entry.duplicates) acked.add(d.connection);
+      }
+      const shared = events.length === 1 ? events[0]! : Buffer.concat(events);
+      for (const member of room.members) if (!acked.has(member)) member.enqueue(shared);
+      run.forEach((entry, k) => {
+        for (const connection of acked)
+          if (connection !== entry.sender && room.members.has(connection)) connection.enqueue(events[k]!);
+        this.acknowledge(entry);
+      });
     }
+  }
+
+  private deliverDm(entry: PendingSend): void {
+    const recipient = this.presence.connectionOf(entry.message.to!);
+    if (recipient && recipient !== entry.sender)
+      recipient.enqueue(encodeFrame({ type: 'message', message: entry.message }));
+    this.acknowledge(entry);
+  }
+
+  private acknowledge(entry: PendingSend): void {
+    const message = entry.message;
+    if (!entry.sender.closing) entry.sender.reply<'send'>(entry.re, { message, duplicate: false });
+    for (const d of entry.duplicates) d.connection.reply<'send'>(d.re, { message, duplicate: true });
+  }
+
+  /** The message stored earlier under this one's msgId, if the store can still tell. */
+  private storedResend(message: ChatMessage): ChatMessage | undefined {
+    try {
+      return this.store.findByMsgId(message.from, message.msgId);
+    } catch {
+      return undefined; // the store cannot even be read: storage_failed, as for any other message
+    }
+  }
+
+  /** A resend of a message stored earlier: the sender (and whoever resent it) gets the stored one. */
+  private answerResend(entry: PendingSend, existing: ChatMessage): void {
+    entry.sender.reply<'send'>(entry.re, { message: existing, duplicate: true });
+    for (const d of entry.duplicates) d.connection.reply<'send'>(d.re, { message: existing, duplicate: true });
   }
 
   /** Tells the sender (and whoever resent the same msgId) that its message was not stored. */

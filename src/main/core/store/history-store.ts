@@ -49,7 +49,15 @@ export class HistoryFullError extends Error {}
 export interface RefusedMessage {
   message: ChatMessage;
   error: unknown;
+  /**
+   * Set when the message is a resend: its sender already stored a message under this msgId, and
+   * this is that message (nothing was stored; the sender is answered with it, `duplicate: true`).
+   */
+  existing?: ChatMessage;
 }
+
+/** Why appendBatch left out a resend of a stored msgId (RefusedMessage.existing is the original). */
+export class AlreadyStoredError extends Error {}
 
 export interface StoredRoom {
   id: string;
@@ -165,7 +173,11 @@ export class HistoryStore {
     this.pageSize = (db.prepare('PRAGMA page_size').get() as Row)['page_size'] as number;
     const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id';
     this.stmt = {
-      insertMessage: db.prepare(`INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      // A stored msgId is not an error but a resend (changes = 0): the insert finds it in the
+      // unique index it updates anyway, so a send needs no separate lookup (appendBatch).
+      insertMessage: db.prepare(
+        `INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender, msg_id) DO NOTHING`,
+      ),
       latest: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? ORDER BY seq DESC LIMIT ?`),
       before: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
       after: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? AND seq > ? ORDER BY seq ASC LIMIT ?`),
@@ -455,6 +467,9 @@ export class HistoryStore {
    * of a failed one's conversation move down one number (their `seq` is changed in place; nothing
    * was acknowledged yet), so a conversation never has a gap.
    *
+   * A message whose sender already stored one under its msgId (a resend) is left out the same way,
+   * with `existing` set to the stored one.
+   *
    * Returns the messages left out, with why. Throws (everything rolled back, nothing stored) only
    * when the transaction itself cannot be begun or committed (disk full, I/O error).
    */
@@ -482,9 +497,17 @@ export class HistoryStore {
     const refused: RefusedMessage[] = [];
     /** How many numbers each conversation's later messages move down (by its failed ones). */
     const shift = new Map<string, number>();
-    const leaveOut = (m: ChatMessage, conv: string, error: unknown) => {
-      refused.push({ message: m, error });
+    const leaveOut = (m: ChatMessage, conv: string, error: unknown, existing?: ChatMessage) => {
+      refused.push(existing ? { message: m, error, existing } : { message: m, error });
       shift.set(conv, (shift.get(conv) ?? 0) + 1);
+    };
+    /** Inserts one message; false (and left out) when its msgId was already stored by its sender. */
+    const insert = (m: ChatMessage, conv: string): boolean => {
+      const { changes } = insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
+      if (changes !== 0) return true;
+      const existing = this.findByMsgId(m.from, m.msgId)!;
+      leaveOut(m, conv, new AlreadyStoredError(`msgId ${JSON.stringify(m.msgId)} is stored`), existing);
+      return false;
     };
     const seqBefore = messages.map((m) => m.seq);
     this.db.exec('BEGIN');
@@ -493,20 +516,23 @@ export class HistoryStore {
       const touched = new Map<string, ChatMessage>();
       for (const m of messages) {
         const conv = m.room ?? dmKey(m.from, m.to!);
+        if (shift.size > 0) m.seq -= shift.get(conv) ?? 0;
         if (!isolate) {
-          insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
-          touched.set(conv, m);
+          if (insert(m, conv)) touched.set(conv, m);
           continue;
         }
-        m.seq -= shift.get(conv) ?? 0;
         const bytes = estimateBytes([m]);
         if (bytes > budget) {
-          leaveOut(m, conv, new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`));
+          // A resend stores nothing: it is answered with the original, however full the history.
+          const existing = this.findByMsgId(m.from, m.msgId);
+          if (existing) leaveOut(m, conv, new AlreadyStoredError('resend'), existing);
+          else leaveOut(m, conv, new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`));
           continue;
         }
         this.db.exec('SAVEPOINT one_message');
+        let inserted: boolean;
         try {
-          insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
+          inserted = insert(m, conv);
           this.db.exec('RELEASE one_message');
         } catch (error) {
           this.db.exec('ROLLBACK TO one_message');
@@ -514,6 +540,7 @@ export class HistoryStore {
           leaveOut(m, conv, error);
           continue;
         }
+        if (!inserted) continue;
         budget -= bytes;
         touched.set(conv, m);
       }

@@ -20,24 +20,28 @@ export function messagesFeature(context: ServerContext) {
       access: 'user',
       batched: true,
       handler({ connection, user, frame, reply, fail }) {
-        // A resend of a stored msgId is answered with the stored message before any other check,
-        // so that a client resending after a reconnect always learns the outcome of its first attempt.
+        // A resend of a msgId still in this tick's batch shares its outcome.
         const dedupKey = `${user.id}\n${frame.msgId}`;
         const pending = fanout.queued(dedupKey);
         if (pending) {
           pending.duplicates.push({ connection, re: frame.id });
           return;
         }
-        const stored = store.findByMsgId(user.id, frame.msgId);
-        if (stored) {
-          reply({ message: stored, duplicate: true });
-          return;
-        }
-        const conv = resolveConversation(context, connection, user, frame, fail);
+        // A resend of a stored msgId is answered with the stored message, never with an error, so
+        // that a client resending after a reconnect always learns the outcome of its first attempt.
+        // Checking the store costs a read per message, so a valid send does not: the insert itself
+        // detects a stored msgId (the store reports it, fanout.ts answers `duplicate: true`), and
+        // only a send about to be refused is looked up first.
+        const failUnlessResend: typeof fail = (code, reason) => {
+          const stored = store.findByMsgId(user.id, frame.msgId);
+          if (stored) reply({ message: stored, duplicate: true });
+          else fail(code, reason);
+        };
+        const conv = resolveConversation(context, connection, user, frame, failUnlessResend);
         if (!conv) return;
         const text = checkMessageText(frame.text, config.limits.maxTextChars);
         if (!text.ok) {
-          fail(text.code, text.reason);
+          failUnlessResend(text.code, text.reason);
           return;
         }
         const message: ChatMessage = {

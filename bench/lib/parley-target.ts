@@ -1,0 +1,130 @@
+/**
+ * Targets (lib/target.ts) on Parley's protocol: the real headless server with one room, and the
+ * bare relay (lib/relay.ts) that one-hop uses as its floor.
+ *
+ * Parley: a message is identified by its room seq, the first field of the message event, read at
+ * a fixed offset without JSON-parsing the frame. The single sender's sends are processed in order,
+ * so seq = the first seq after setup + send index. Every send is acknowledged by a result frame.
+ */
+import { encodeFrame } from '../../src/main/core/framing/frame-codec.ts';
+import { BenchConn, mapLimit, messageText } from './bench-conn.ts';
+import { ServerProcess, startRelay } from './server-process.ts';
+import { digitsAt, excerpt, NOT_A_MESSAGE, startsWith, UNEXPECTED_MESSAGE, type Target } from './target.ts';
+
+export const TEXT_BYTES = 100;
+
+const MESSAGE_PREFIX = Buffer.from('{"type":"message","message":{"seq":');
+const TYPE_MESSAGE = Buffer.from('{"type":"message"');
+const TYPE_RESULT = Buffer.from('{"type":"result"');
+/** A send frame as the relay forwards it: `id` is index + 1 (see sendFrame). */
+const SEND_PREFIX = Buffer.from('{"type":"send","id":');
+
+/** The room seq of a message event: digits at a fixed offset, or (other key order) a JSON parse. */
+function messageSeq(payload: Buffer): number {
+  if (startsWith(payload, MESSAGE_PREFIX)) return digitsAt(payload, MESSAGE_PREFIX.length);
+  if (!startsWith(payload, TYPE_MESSAGE)) return -1;
+  return (JSON.parse(payload.toString('utf8')) as { message: { seq: number } }).message.seq;
+}
+
+/** The send frame of message `index` (the text has its index in it, as the IRC targets' do). */
+function sendFrame(room: string, index: number): Buffer {
+  return encodeFrame({ type: 'send', id: index + 1, room, msgId: `m-${index}`, text: messageText(index, TEXT_BYTES) });
+}
+
+/** The real server, one room, `receivers` members besides the sender, all quiet. */
+export async function parleyTarget(receivers: number): Promise<Target> {
+  const server = await ServerProcess.start();
+  const conns: BenchConn[] = [];
+  try {
+    const sender = await BenchConn.hello(server.port, 'sender');
+    conns.push(sender);
+    const created = await sender.call({ type: 'room_create', name: 'bench' });
+    const roomId = (created['room'] as { id: string }).id;
+    const joined = await sender.call({ type: 'room_join', room: roomId, limit: 1 });
+    const firstSeq = (joined['room'] as { lastSeq: number }).lastSeq + 1;
+    const members = await mapLimit(
+      Array.from({ length: receivers }, (_, i) => i),
+      50,
+      async (i) => {
+        const conn = await BenchConn.hello(server.port, `r${i}`);
+        conns.push(conn);
+        await conn.call({ type: 'room_join', room: roomId, limit: 1 });
+        return conn;
+      },
+    );
+    // A ping answered on every connection means every member_joined event queued before it
+    // has been read: the receivers are quiet when the measurement starts.
+    await mapLimit(conns, 50, (c) => c.call({ type: 'ping' }));
+    return {
+      name: 'Parley',
+      pid: server.pid,
+      get running() {
+        return server.running;
+      },
+      sender,
+      receivers: members,
+      acks: true,
+      encode: (index) => sendFrame(roomId, index),
+      messageIndex: (payload) => {
+        const seq = messageSeq(payload);
+        if (seq === -1) return NOT_A_MESSAGE;
+        return seq >= firstSeq ? seq - firstSeq : UNEXPECTED_MESSAGE;
+      },
+      isAck: (payload) => startsWith(payload, TYPE_RESULT),
+      // Other events (e.g. presence) are harmless; an error (e.g. slow_consumer) is not.
+      problem: (payload, at) => (at === 'sender' || payload.includes('"error"') ? excerpt(payload) : undefined),
+      stop: async () => {
+        for (const c of conns) c.destroy();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    for (const c of conns) c.destroy();
+    await server.stop();
+    throw error;
+  }
+}
+
+/**
+ * The bare relay: the first connection is the sender, the second the receiver; every frame from
+ * the sender is forwarded as it is (so the index is read from the send frame's id) and acknowledged.
+ */
+export async function relayTarget(): Promise<Target> {
+  const relay = await startRelay();
+  const conns: BenchConn[] = [];
+  try {
+    // The relay must have accepted A before B: A's first frame only goes out once both exist.
+    const a = await BenchConn.open(relay.port);
+    conns.push(a);
+    const b = await BenchConn.open(relay.port);
+    conns.push(b);
+    let stopped = false;
+    return {
+      name: 'relay',
+      pid: relay.pid,
+      get running() {
+        return !stopped;
+      },
+      sender: a,
+      receivers: [b],
+      acks: true,
+      encode: (index) => sendFrame('relay', index),
+      messageIndex: (payload) => {
+        if (!startsWith(payload, SEND_PREFIX)) return NOT_A_MESSAGE;
+        const id = digitsAt(payload, SEND_PREFIX.length);
+        return id > 0 ? id - 1 : UNEXPECTED_MESSAGE;
+      },
+      isAck: (payload) => startsWith(payload, TYPE_RESULT),
+      problem: (payload) => excerpt(payload),
+      stop: async () => {
+        stopped = true;
+        for (const c of conns) c.destroy();
+        await relay.stop();
+      },
+    };
+  } catch (error) {
+    for (const c of conns) c.destroy();
+    await relay.stop();
+    throw error;
+  }
+}
