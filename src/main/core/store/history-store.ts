@@ -28,7 +28,7 @@ export interface HistoryStoreOptions {
    * people from connecting, creating rooms or renaming (docs/PROTOCOL.md §14.1).
    */
   maxSizeBytes?: number;
-  /** Told (once) when the WAL checkpointer thread fails and checkpoints move to the event loop. */
+  /** Told (once) when the WAL checkpointer thread fails: checkpoints are then SQLite's own, in COMMIT. */
   onWarning?: (message: string, error: unknown) => void;
 }
 
@@ -90,11 +90,8 @@ function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
-/** Quiet time after the last commit before the WAL is checkpointed and truncated. */
+/** Quiet time after the last message batch before the WAL is checkpointed and truncated. */
 export const IDLE_CHECKPOINT_MS = 1000;
-
-/** SQLite's own checkpoint interval (pages), used only when the checkpointer thread is gone. */
-const FALLBACK_AUTOCHECKPOINT_PAGES = 1000;
 
 /** What close() did: a WAL it could not checkpoint (disk full) is kept and applied at the next open. */
 export type CloseOutcome = { checkpointed: true } | { checkpointed: false; error: unknown };
@@ -156,20 +153,16 @@ export class HistoryStore {
     freePages: StatementSync;
   };
   private idleCheckpoint: NodeJS.Timeout | undefined;
-  /** The thread that checkpoints the WAL (wal-checkpointer.ts); undefined once it failed. */
+  /** The thread that copies the WAL into the database in the background (wal-checkpointer.ts). */
   private checkpointer: WalCheckpointer | undefined;
-  /** Whether SQLite's own checkpoint (in COMMIT) is off: once the thread is ready. */
-  private autocheckpointOff = false;
-  private readonly onWarning: ((message: string, error: unknown) => void) | undefined;
   /** The history size cap in bytes (0: none), and the page size it is measured in. */
   private readonly capBytes: number;
   private readonly pageSize: number;
 
-  private constructor(path: string, db: DatabaseSync, capBytes: number, options: HistoryStoreOptions) {
+  private constructor(path: string, db: DatabaseSync, capBytes: number) {
     this.path = path;
     this.db = db;
     this.capBytes = capBytes;
-    this.onWarning = options.onWarning;
     this.pageSize = (db.prepare('PRAGMA page_size').get() as Row)['page_size'] as number;
     const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id';
     this.stmt = {
@@ -225,6 +218,12 @@ export class HistoryStore {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     db.exec('PRAGMA foreign_keys = ON');
+    // The WAL (defect 5 of issue 9): SQLite's own checkpoint every 1000 pages (4 MB) bounds it
+    // under load, and an idle moment truncates it to nothing (see wrote()), so a small database
+    // never keeps MBs of WAL on a small disk. Checkpointing more often (every 256 pages, with a
+    // journal_size_limit) was measured: it doubled the one-hop p99, each checkpoint being an fsync
+    // on the event loop (docs/BENCHMARKS.md, issue 9). Since issue 10 a worker thread does the
+    // copying in the background (startCheckpointer), so that checkpoint finds little left to do.
     try {
       migrate(db, MIGRATIONS, path);
     } catch (error) {
@@ -238,44 +237,33 @@ export class HistoryStore {
       const hardBytes = cap + Math.max(HISTORY_RESERVE_BYTES, cap / 8);
       db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(hardBytes / pageSize))}`);
     }
-    const store = new HistoryStore(path, db, cap, options);
-    store.startCheckpointer(options.synchronous === 'full' ? 'FULL' : 'NORMAL');
+    const store = new HistoryStore(path, db, cap);
+    store.startCheckpointer(options);
     return store;
   }
 
   /**
-   * The WAL (defect 5 of issue 9, issue 10): checkpointed by a worker thread with its own
-   * connection (wal-checkpointer.ts), never by a COMMIT on the event loop, where SQLite's own
-   * checkpoint every 1000 pages copied and fsynced while deliveries waited. The thread keeps the
-   * WAL small under load and truncates it to nothing in an idle moment. If the thread cannot
-   * start or dies, SQLite's own checkpoint and the idle timer of wrote() take over.
+   * Starts the thread that copies the WAL into the database off the event loop. Without it (it
+   * cannot start, or dies) nothing breaks: SQLite's own checkpoint in COMMIT does it all, as it
+   * did before; the warning says so once.
    */
-  private startCheckpointer(synchronous: 'NORMAL' | 'FULL'): void {
+  private startCheckpointer(options: HistoryStoreOptions): void {
+    const warn = (error: unknown) => {
+      this.checkpointer = undefined;
+      options.onWarning?.('the WAL checkpointer thread failed: WAL checkpoints run on the event loop', error);
+    };
     try {
       this.checkpointer = new WalCheckpointer({
         path: this.path,
-        synchronous,
-        idleMs: IDLE_CHECKPOINT_MS,
-        onDeath: (error) => this.checkpointOnEventLoop(error),
+        synchronous: options.synchronous === 'full' ? 'FULL' : 'NORMAL',
+        onDeath: warn,
       });
-      // SQLite's own checkpoint stays on until the thread has its connection (see wrote()), so
-      // a long write burst right after the start (the thread takes some ms) is bounded too.
     } catch (error) {
-      this.checkpointOnEventLoop(error);
+      warn(error);
     }
   }
 
-  /** The checkpointer thread is gone: checkpoint on this connection again, and say so once. */
-  private checkpointOnEventLoop(error: unknown): void {
-    this.checkpointer = undefined;
-    this.autocheckpointOff = false;
-    if (!this.db.isOpen) return;
-    this.db.exec(`PRAGMA wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-    this.onWarning?.('the WAL checkpointer thread failed: checkpointing on the event loop from now on', error);
-    this.wrote(); // the idle truncation, as the thread would have done
-  }
-
-  /** What the checkpointer thread did so far; undefined when there is none (it failed). */
+  /** What the checkpointer thread did so far; undefined when there is none (it failed, or closed). */
   checkpointerStats(): CheckpointerStats | undefined {
     return this.checkpointer?.running ? this.checkpointer.stats() : undefined;
   }
@@ -290,8 +278,7 @@ export class HistoryStore {
     clearTimeout(this.idleCheckpoint);
     this.idleCheckpoint = undefined;
     // First no checkpoint of the thread may run (stop() waits for one that is running), or the
-    // TRUNCATE below would find the checkpoint lock taken and skip. The thread closes its own
-    // connection after this, without being waited for.
+    // TRUNCATE below would find the checkpoint lock taken and skip.
     this.checkpointer?.stop();
     this.checkpointer = undefined;
     const failure = this.checkpoint();
@@ -318,35 +305,8 @@ export class HistoryStore {
     }
   }
 
-  /**
-   * The writer never paused long enough for the checkpointer thread to let the WAL start over
-   * (wal-checkpointer.ts, CATCH_UP_FRAMES): copy the few frames it has not, here, right after a
-   * commit, so the next transaction starts the WAL over. Never waits (PASSIVE); a failure or a
-   * busy lock is retried after the next commit.
-   */
-  private catchUpCheckpoint(checkpointer: WalCheckpointer): void {
-    try {
-      const row = this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as Row;
-      if (row['busy'] === 0) checkpointer.caughtUp();
-    } catch {
-      // disk full: the thread's checkpoints fail too; the next commit tries again
-    }
-  }
-
-  /**
-   * After a write: once nothing more was written for IDLE_CHECKPOINT_MS, truncate the WAL. The
-   * checkpointer thread does that itself (it sees every commit by `data_version`): nothing to do
-   * on the event loop then. Only without it does a timer here do it.
-   */
+  /** After a write: once nothing more was written for IDLE_CHECKPOINT_MS, truncate the WAL. */
   private wrote(): void {
-    if (this.checkpointer !== undefined) {
-      if (!this.autocheckpointOff && this.checkpointer.ready) {
-        this.db.exec('PRAGMA wal_autocheckpoint = 0');
-        this.autocheckpointOff = true;
-      }
-      if (this.checkpointer.committed()) this.catchUpCheckpoint(this.checkpointer);
-      return;
-    }
     clearTimeout(this.idleCheckpoint);
     this.idleCheckpoint = setTimeout(() => {
       this.idleCheckpoint = undefined;
