@@ -87,8 +87,10 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
 
   /** Opens the store in config.dataDir and starts listening. */
   static async start(config: ServerConfig, options: RoomServerOptions = {}): Promise<RoomServer> {
+    const log = options.logger ?? silentLogger;
     const store = HistoryStore.open(config.dataDir, {
       synchronous: config.synchronous,
+      onWarning: (message, error) => log.warn({ err: error }, message),
       ...(config.maxHistoryBytes > 0 ? { maxSizeBytes: config.maxHistoryBytes } : {}),
     });
     let server: RoomServer;

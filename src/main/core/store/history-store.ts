@@ -15,6 +15,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ChatMessage } from '../../../shared/protocol/server-frames.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { migrate } from './migrations/migration.ts';
+import { WalCheckpointer, type CheckpointerStats } from './wal-checkpointer.ts';
 
 export const DATABASE_FILE = 'parley.db';
 
@@ -27,6 +28,8 @@ export interface HistoryStoreOptions {
    * people from connecting, creating rooms or renaming (docs/PROTOCOL.md §14.1).
    */
   maxSizeBytes?: number;
+  /** Told (once) when the WAL checkpointer thread fails: checkpoints are then SQLite's own, in COMMIT. */
+  onWarning?: (message: string, error: unknown) => void;
 }
 
 export interface StoredUser {
@@ -150,6 +153,8 @@ export class HistoryStore {
     freePages: StatementSync;
   };
   private idleCheckpoint: NodeJS.Timeout | undefined;
+  /** The thread that copies the WAL into the database in the background (wal-checkpointer.ts). */
+  private checkpointer: WalCheckpointer | undefined;
   /** The history size cap in bytes (0: none), and the page size it is measured in. */
   private readonly capBytes: number;
   private readonly pageSize: number;
@@ -217,7 +222,8 @@ export class HistoryStore {
     // under load, and an idle moment truncates it to nothing (see wrote()), so a small database
     // never keeps MBs of WAL on a small disk. Checkpointing more often (every 256 pages, with a
     // journal_size_limit) was measured: it doubled the one-hop p99, each checkpoint being an fsync
-    // on the event loop (docs/BENCHMARKS.md, issue 9).
+    // on the event loop (docs/BENCHMARKS.md, issue 9). Since issue 10 a worker thread does the
+    // copying in the background (startCheckpointer), so that checkpoint finds little left to do.
     try {
       migrate(db, MIGRATIONS, path);
     } catch (error) {
@@ -231,7 +237,35 @@ export class HistoryStore {
       const hardBytes = cap + Math.max(HISTORY_RESERVE_BYTES, cap / 8);
       db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(hardBytes / pageSize))}`);
     }
-    return new HistoryStore(path, db, cap);
+    const store = new HistoryStore(path, db, cap);
+    store.startCheckpointer(options);
+    return store;
+  }
+
+  /**
+   * Starts the thread that copies the WAL into the database off the event loop. Without it (it
+   * cannot start, or dies) nothing breaks: SQLite's own checkpoint in COMMIT does it all, as it
+   * did before; the warning says so once.
+   */
+  private startCheckpointer(options: HistoryStoreOptions): void {
+    const warn = (error: unknown) => {
+      this.checkpointer = undefined;
+      options.onWarning?.('the WAL checkpointer thread failed: WAL checkpoints run on the event loop', error);
+    };
+    try {
+      this.checkpointer = new WalCheckpointer({
+        path: this.path,
+        synchronous: options.synchronous === 'full' ? 'FULL' : 'NORMAL',
+        onDeath: warn,
+      });
+    } catch (error) {
+      warn(error);
+    }
+  }
+
+  /** What the checkpointer thread did so far; undefined when there is none (it failed, or closed). */
+  checkpointerStats(): CheckpointerStats | undefined {
+    return this.checkpointer?.running ? this.checkpointer.stats() : undefined;
   }
 
   /**
@@ -243,6 +277,10 @@ export class HistoryStore {
     if (!this.db.isOpen) return { checkpointed: true };
     clearTimeout(this.idleCheckpoint);
     this.idleCheckpoint = undefined;
+    // First no checkpoint of the thread may run (stop() waits for one that is running), or the
+    // TRUNCATE below would find the checkpoint lock taken and skip.
+    this.checkpointer?.stop();
+    this.checkpointer = undefined;
     const failure = this.checkpoint();
     this.db.close();
     return failure === undefined ? { checkpointed: true } : { checkpointed: false, error: failure };
