@@ -1,0 +1,243 @@
+/**
+ * The scale curve (issue 10): how deliveries/s, latency and the server's memory change with the
+ * number of clients.
+ *
+ * - One room of 50, 200, 1,000 and 4,000 receivers with one sender, each size on a fresh server:
+ *   a paced load (at most 100,000 deliveries/s, so the load generator — one process receiving every
+ *   delivery on 2 cores it shares with the server — is not what is measured) and then a burst.
+ * - 100 rooms × 40 receivers, one sender per room: 20 msg/s from each sender (2,000 msg/s, 80,000
+ *   deliveries/s), then a burst of 100 messages from every sender at once.
+ * - Memory per idle connection: the server's RSS after a GC (lib/server-gc-hook.ts) with 0, 2,000
+ *   and 4,000 receivers that said hello and joined the room (taken while the 4,000-receiver room is
+ *   set up), and an in-process split of it: Node's socket vs the server's Connection object
+ *   (lib/connection-memory.ts).
+ *
+ * Every delivery is checked exactly once per receiver and every send acknowledged (lib/room-load.ts).
+ * PARLEY_BENCH_SCALE=50,200,rooms,memory picks parts (1000, 4000 too); PARLEY_BENCH_SCALE_FRACTION=0.2
+ * sends a fifth of the messages (for development; the default is the full load).
+ */
+import { measureConnectionMemory } from './lib/connection-memory.ts';
+import { requireOpenFiles } from './lib/fd-limit.ts';
+import { checked, fmt, info, type Benchmark, type ResultRow } from './lib/report.ts';
+import {
+  addReceivers,
+  closeAll,
+  createRoom,
+  measure,
+  warmUp,
+  type LoadResult,
+  type LoadRoom,
+} from './lib/room-load.ts';
+import { MiB } from './lib/rss.ts';
+import { gcHookNodeArgs, settledMemory, type MemoryReading } from './lib/server-memory.ts';
+import { ServerProcess, serverDefaults } from './lib/server-process.ts';
+
+const NAME = 'scale';
+
+interface Size {
+  clients: number;
+  burstMessages: number;
+  pacedRate: number;
+  pacedMessages: number;
+}
+
+/**
+ * Paced: 500 msg/s (the paced benchmark's rate) up to 200 receivers, then 100,000 deliveries/s
+ * (500 × 4,000 = 2 M/s is more than this machine delivers at all). Each paced run lasts 4–5 s.
+ * Burst: 2,000 messages, 500 at 4,000 receivers (2 M deliveries, as at 1,000).
+ */
+const SIZES: Size[] = [
+  { clients: 50, burstMessages: 2000, pacedRate: 500, pacedMessages: 2000 },
+  { clients: 200, burstMessages: 2000, pacedRate: 500, pacedMessages: 2000 },
+  { clients: 1000, burstMessages: 2000, pacedRate: 100, pacedMessages: 500 },
+  { clients: 4000, burstMessages: 500, pacedRate: 25, pacedMessages: 125 },
+];
+
+const ROOMS = 100;
+const PER_ROOM = 40;
+const ROOMS_RATE = 20;
+const ROOMS_PACED_MESSAGES = 100;
+const ROOMS_BURST_MESSAGES = 100;
+
+/** The 4,000-receiver room is filled in these steps, with a memory reading after each. */
+const MEMORY_STEPS = [2000, 2000];
+const TARGET_KB_PER_IDLE_CONNECTION = 20;
+/** Sockets in the in-process split of a connection's memory. */
+const PROBE_SOCKETS = 4000;
+
+/** Warm-up messages per sender: about 200,000 deliveries, at most 200 messages. */
+function warmUpMessages(receivers: number): number {
+  return Math.min(200, Math.max(20, Math.floor(200_000 / receivers)));
+}
+
+const parts = new Set((process.env['PARLEY_BENCH_SCALE'] ?? '50,200,1000,4000,rooms,memory').split(','));
+const fraction = Math.min(1, Number(process.env['PARLEY_BENCH_SCALE_FRACTION'] ?? 1) || 1);
+const scaled = (messages: number) => Math.max(10, Math.round(messages * fraction));
+
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const count = fmt.count;
+
+function startServer(): Promise<ServerProcess> {
+  return ServerProcess.start({ nodeArgs: gcHookNodeArgs(serverDefaults.nodeArgs) });
+}
+
+/** The rows every load reports, prefixed with what it was. */
+function loadRows(
+  prefix: string,
+  paced: LoadResult,
+  burst: LoadResult,
+  pacedLabel: string,
+  burstLabel: string,
+): ResultRow[] {
+  const cpu = (r: LoadResult) =>
+    `${fmt.seconds(r.cpu.server)} / ${fmt.seconds(r.cpu.load)} / ${fmt.seconds(r.cpu.others + r.cpu.steal)} in ${fmt.seconds(r.seconds)}`;
+  return [
+    info(NAME, `${prefix}: burst deliveries/s (${burstLabel})`, fmt.perSecond(burst.deliveriesPerSecond)),
+    info(
+      NAME,
+      `${prefix}: paced ${pacedLabel}: latency p50 / p99`,
+      `${fmt.ms(paced.latencyMs.p50)} / ${fmt.ms(paced.latencyMs.p99)}`,
+    ),
+    info(
+      NAME,
+      `${prefix}: paced spread first → last receiver p50 / p99`,
+      `${fmt.ms(paced.spreadMs.p50)} / ${fmt.ms(paced.spreadMs.p99)}`,
+    ),
+    info(NAME, `${prefix}: paced deliveries/s achieved`, fmt.perSecond(paced.deliveriesPerSecond)),
+    info(NAME, `${prefix}: CPU server / load gen / others+steal, paced`, cpu(paced)),
+    info(NAME, `${prefix}: CPU server / load gen / others+steal, burst`, cpu(burst)),
+    info(NAME, `${prefix}: server peak RSS paced / burst`, `${mib(paced.peakRssBytes)} / ${mib(burst.peakRssBytes)}`),
+  ];
+}
+
+async function oneRoom(size: Size, rows: ResultRow[]): Promise<void> {
+  const { clients } = size;
+  requireOpenFiles(clients + 1, `scale (${clients} clients)`);
+  const server = await startServer();
+  const rooms: LoadRoom[] = [];
+  try {
+    const room = await createRoom(server.port, `scale-${clients}`);
+    rooms.push(room);
+    if (clients === 4000 && parts.has('memory')) {
+      await idleMemory(server, room, rows);
+    } else {
+      await addReceivers(server.port, rooms, clients);
+    }
+    const idle = await settledMemory(server);
+    await warmUp(rooms, warmUpMessages(clients));
+    const pacedMessages = scaled(size.pacedMessages);
+    const burstMessages = scaled(size.burstMessages);
+    const paced = await measure(server, rooms, {
+      label: `scale ${clients} paced`,
+      mode: 'paced',
+      messages: pacedMessages,
+      ratePerSender: size.pacedRate,
+    });
+    const burst = await measure(server, rooms, {
+      label: `scale ${clients} burst`,
+      mode: 'burst',
+      messages: burstMessages,
+    });
+    const pacedLabel = `${size.pacedRate} msg/s × ${pacedMessages} (${count(size.pacedRate * clients)} deliveries/s offered)`;
+    rows.push(
+      ...loadRows(`${count(clients)} clients`, paced, burst, pacedLabel, `${count(clients)} × ${count(burstMessages)}`),
+      info(NAME, `${count(clients)} clients: server RSS idle after set-up (GC)`, mib(idle.rss)),
+    );
+  } finally {
+    closeAll(rooms);
+    await server.stop();
+  }
+}
+
+/** Fills the room in MEMORY_STEPS, reading the server's memory after a GC before and after each step. */
+async function idleMemory(server: ServerProcess, room: LoadRoom, rows: ResultRow[]): Promise<void> {
+  const readings: { n: number; memory: MemoryReading }[] = [{ n: 0, memory: await settledMemory(server) }];
+  for (const step of MEMORY_STEPS) {
+    await addReceivers(server.port, [room], step);
+    readings.push({ n: room.receivers.length, memory: await settledMemory(server) });
+  }
+  const first = readings[0]!;
+  const last = readings[readings.length - 1]!;
+  const per = (key: keyof MemoryReading, a = first, b = last) => (b.memory[key] - a.memory[key]) / (b.n - a.n);
+  rows.push(
+    checked(
+      NAME,
+      `idle connection (hello + join), RSS ${readings.map((r) => count(r.n)).join(' → ')}: per connection`,
+      per('rss') / 1024,
+      (v) => `${v.toFixed(1)} KB`,
+      TARGET_KB_PER_IDLE_CONNECTION,
+      false,
+    ),
+    info(
+      NAME,
+      'idle connection: RSS per connection, each step',
+      readings
+        .slice(1)
+        .map((r, i) => kb(per('rss', readings[i], r)))
+        .join(', '),
+    ),
+    info(NAME, 'idle connection: of which V8 heap / external', `${kb(per('heapUsed'))} / ${kb(per('external'))}`),
+    info(NAME, 'idle connection: server RSS at each step (GC)', readings.map((r) => mib(r.memory.rss)).join(', ')),
+  );
+}
+
+async function manyRooms(rows: ResultRow[]): Promise<void> {
+  requireOpenFiles(ROOMS * (PER_ROOM + 1), 'scale (100 rooms)');
+  const server = await startServer();
+  const rooms: LoadRoom[] = [];
+  try {
+    for (let k = 0; k < ROOMS; k++) rooms.push(await createRoom(server.port, `scale-room-${k}`));
+    await addReceivers(server.port, rooms, PER_ROOM);
+    const idle = await settledMemory(server);
+    await warmUp(rooms, warmUpMessages(ROOMS * PER_ROOM));
+    const pacedMessages = scaled(ROOMS_PACED_MESSAGES);
+    const burstMessages = scaled(ROOMS_BURST_MESSAGES);
+    const paced = await measure(server, rooms, {
+      label: 'scale rooms paced',
+      mode: 'paced',
+      messages: pacedMessages,
+      ratePerSender: ROOMS_RATE,
+    });
+    const burst = await measure(server, rooms, { label: 'scale rooms burst', mode: 'burst', messages: burstMessages });
+    const offered = ROOMS * ROOMS_RATE * PER_ROOM;
+    rows.push(
+      ...loadRows(
+        `${ROOMS} rooms × ${PER_ROOM}`,
+        paced,
+        burst,
+        `${ROOMS_RATE} msg/s × ${pacedMessages} per sender (${count(offered)} deliveries/s offered)`,
+        `${ROOMS} senders × ${burstMessages} × ${PER_ROOM}`,
+      ),
+      info(NAME, `${ROOMS} rooms × ${PER_ROOM}: server RSS idle after set-up (GC)`, mib(idle.rss)),
+    );
+  } finally {
+    closeAll(rooms);
+    await server.stop();
+  }
+}
+
+async function run(): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  for (const size of SIZES) if (parts.has(String(size.clients))) await oneRoom(size, rows);
+  if (parts.has('rooms')) await manyRooms(rows);
+  if (parts.has('memory')) {
+    const split = await measureConnectionMemory(PROBE_SOCKETS);
+    const both = (v: { rss: number; heapAndExternal: number }) => `${kb(v.rss)} / ${kb(v.heapAndExternal)}`;
+    rows.push(
+      info(NAME, `in-process (${count(PROBE_SOCKETS)}), accepted Node socket: RSS / heap+external`, both(split.socket)),
+      info(
+        NAME,
+        `in-process (${count(PROBE_SOCKETS)}), + Connection object: RSS / heap+external`,
+        both(split.connection),
+      ),
+    );
+  }
+  return rows;
+}
+
+export const scale: Benchmark = {
+  name: NAME,
+  title: 'scale curve: 50–4,000 clients in one room, 100 rooms × 40, memory per idle connection',
+  run,
+};
