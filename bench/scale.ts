@@ -21,6 +21,9 @@ import { requireOpenFiles } from './lib/fd-limit.ts';
 import { checked, fmt, info, type Benchmark, type ResultRow } from './lib/report.ts';
 import {
   addReceivers,
+  joinRaw,
+  openRaw,
+  quiet,
   closeAll,
   createRoom,
   measure,
@@ -150,35 +153,61 @@ async function oneRoom(size: Size, rows: ResultRow[]): Promise<void> {
   }
 }
 
-/** Fills the room in MEMORY_STEPS, reading the server's memory after a GC before and after each step. */
+/**
+ * Fills the room in MEMORY_STEPS, reading the server's memory after a GC before the first step
+ * and, in each step, once the new receivers have said hello and again once they have joined: the
+ * join is where the N²/2 member_joined frames and member lists are sent.
+ */
 async function idleMemory(server: ServerProcess, room: LoadRoom, rows: ResultRow[]): Promise<void> {
-  const readings: { n: number; memory: MemoryReading }[] = [{ n: 0, memory: await settledMemory(server) }];
+  const base = await settledMemory(server);
+  const steps: { n: number; hello: MemoryReading; joined: MemoryReading }[] = [];
   for (const step of MEMORY_STEPS) {
-    await addReceivers(server.port, [room], step);
-    readings.push({ n: room.receivers.length, memory: await settledMemory(server) });
+    const from = room.receivers.length;
+    const conns = await openRaw(
+      server.port,
+      Array.from({ length: step }, (_, i) => `r0-${from + i}`),
+    );
+    await quiet(conns);
+    const hello = await settledMemory(server);
+    await joinRaw(conns.map((conn) => ({ room, conn })));
+    await quiet([room.sender, ...room.receivers]);
+    steps.push({ n: step, hello, joined: await settledMemory(server) });
   }
-  const first = readings[0]!;
-  const last = readings[readings.length - 1]!;
-  const per = (key: keyof MemoryReading, a = first, b = last) => (b.memory[key] - a.memory[key]) / (b.n - a.n);
+  const n = steps.reduce((sum, s) => sum + s.n, 0);
+  const last = steps[steps.length - 1]!.joined;
+  const perStep = (pick: (s: (typeof steps)[number], before: MemoryReading) => number) =>
+    steps.map((s, i) => kb(pick(s, i === 0 ? base : steps[i - 1]!.joined) / s.n)).join(', ');
   rows.push(
     checked(
       NAME,
-      `idle connection (hello + join), RSS ${readings.map((r) => count(r.n)).join(' → ')}: per connection`,
-      per('rss') / 1024,
+      `idle connection (hello + join one room), RSS 0 → ${count(n)}, per connection`,
+      (last.rss - base.rss) / n / 1024,
       (v) => `${v.toFixed(1)} KB`,
       TARGET_KB_PER_IDLE_CONNECTION,
       false,
     ),
     info(
       NAME,
-      'idle connection: RSS per connection, each step',
-      readings
-        .slice(1)
-        .map((r, i) => kb(per('rss', readings[i], r)))
-        .join(', '),
+      `idle connection: RSS per connection for hello, per step of ${MEMORY_STEPS.join(', ')}`,
+      perStep((s, before) => s.hello.rss - before.rss),
     ),
-    info(NAME, 'idle connection: of which V8 heap / external', `${kb(per('heapUsed'))} / ${kb(per('external'))}`),
-    info(NAME, 'idle connection: server RSS at each step (GC)', readings.map((r) => mib(r.memory.rss)).join(', ')),
+    info(
+      NAME,
+      'idle connection: RSS per connection for the join, per step',
+      perStep((s) => s.joined.rss - s.hello.rss),
+    ),
+    info(
+      NAME,
+      'idle connection, 0 → all joined, per connection: V8 heap used / V8 heap reserved / external',
+      [last.heapUsed - base.heapUsed, last.heapTotal - base.heapTotal, last.external - base.external]
+        .map((v) => kb(v / n))
+        .join(' / '),
+    ),
+    info(
+      NAME,
+      'idle connection: server RSS at 0, then hello / joined per step (GC)',
+      [mib(base.rss), ...steps.map((s) => `${mib(s.hello.rss)} / ${mib(s.joined.rss)}`)].join(', '),
+    ),
   );
 }
 

@@ -123,31 +123,44 @@ export async function createRoom(port: number, name: string): Promise<LoadRoom> 
   return { id, sender, receivers: [], firstSeq: (joined['room'] as { lastSeq: number }).lastSeq + 1 };
 }
 
-/**
- * Opens `perRoom` more receivers in each room (hello, then room_join in raw mode), at most
- * SETUP_CONCURRENCY at a time, then waits until every connection is quiet.
- */
-export async function addReceivers(port: number, rooms: readonly LoadRoom[], perRoom: number): Promise<void> {
-  const jobs = rooms.flatMap((room, k) =>
-    Array.from({ length: perRoom }, (_, i) => ({ room, name: `r${k}-${room.receivers.length + i}` })),
-  );
-  await mapLimit(jobs, SETUP_CONCURRENCY, async ({ room, name }) => {
+/** Opens `names.length` connections (hello, then raw mode), at most SETUP_CONCURRENCY at a time. */
+export function openRaw(port: number, names: readonly string[]): Promise<BenchConn[]> {
+  return mapLimit(names, SETUP_CONCURRENCY, async (name) => {
     const conn = await BenchConn.hello(port, name);
     const raw = new RawRequests(conn);
     rawRequests.set(conn, raw);
     conn.rawHandler = raw.handler;
-    await raw.request({ type: 'room_join', room: room.id, limit: 1 });
+    return conn;
+  });
+}
+
+/** Each receiver opened by openRaw joins its room (raw room_join), at most SETUP_CONCURRENCY at a time. */
+export async function joinRaw(joins: readonly { room: LoadRoom; conn: BenchConn }[]): Promise<void> {
+  await mapLimit(joins, SETUP_CONCURRENCY, async ({ room, conn }) => {
+    await rawRequests.get(conn)!.request({ type: 'room_join', room: room.id, limit: 1 });
     room.receivers.push(conn);
   });
-  await quiet(rooms);
+}
+
+/** Opens `perRoom` more receivers in each room, joins them, and waits until every connection is quiet. */
+export async function addReceivers(port: number, rooms: readonly LoadRoom[], perRoom: number): Promise<void> {
+  const planned = rooms.flatMap((room, k) =>
+    Array.from({ length: perRoom }, (_, i) => ({ room, name: `r${k}-${room.receivers.length + i}` })),
+  );
+  const conns = await openRaw(
+    port,
+    planned.map((p) => p.name),
+  );
+  await joinRaw(planned.map((p, i) => ({ room: p.room, conn: conns[i]! })));
+  await quiet(connectionsOf(rooms));
 }
 
 /**
  * A ping answered on every connection means every event queued before it has been read: the
  * connections are quiet (no member_joined still on its way) when a measurement starts.
  */
-export async function quiet(rooms: readonly LoadRoom[]): Promise<void> {
-  await mapLimit(connectionsOf(rooms), SETUP_CONCURRENCY * 4, async (conn) => {
+export async function quiet(conns: readonly BenchConn[]): Promise<void> {
+  await mapLimit(conns, SETUP_CONCURRENCY * 4, async (conn) => {
     const raw = rawRequests.get(conn);
     if (raw) await raw.request({ type: 'ping' });
     else await conn.call({ type: 'ping' });

@@ -9,6 +9,8 @@ import type { ServerProcess } from './server-process.ts';
 
 export interface MemoryReading {
   rss: number;
+  /** V8 heap reserved (used + free space V8 keeps after a collection). */
+  heapTotal: number;
   heapUsed: number;
   /** Memory outside the V8 heap owned by JS objects: Buffers' backing stores and the like. */
   external: number;
