@@ -14,7 +14,8 @@
  *
  * Every delivery is checked exactly once per receiver and every send acknowledged (lib/room-load.ts).
  * PARLEY_BENCH_SCALE=50,200,rooms,memory picks parts (1000, 4000 too); PARLEY_BENCH_SCALE_FRACTION=0.2
- * sends a fifth of the messages (for development; the default is the full load).
+ * sends a fifth of the messages (for development; the default is the full load);
+ * PARLEY_BENCH_SCALE_LOADS=paced (or burst) runs one of the two loads, e.g. to profile it alone.
  */
 import { measureConnectionMemory } from './lib/connection-memory.ts';
 import { requireOpenFiles } from './lib/fd-limit.ts';
@@ -75,6 +76,8 @@ function warmUpMessages(receivers: number): number {
 
 const parts = new Set((process.env['PARLEY_BENCH_SCALE'] ?? '50,200,1000,4000,rooms,memory').split(','));
 const fraction = Math.min(1, Number(process.env['PARLEY_BENCH_SCALE_FRACTION'] ?? 1) || 1);
+/** Which loads to run on each size (for profiling one of them): paced, burst. */
+const loads = new Set((process.env['PARLEY_BENCH_SCALE_LOADS'] ?? 'paced,burst').split(','));
 const scaled = (messages: number) => Math.max(10, Math.round(messages * fraction));
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
@@ -85,33 +88,63 @@ function startServer(): Promise<ServerProcess> {
   return ServerProcess.start({ nodeArgs: gcHookNodeArgs(serverDefaults.nodeArgs) });
 }
 
-/** The rows every load reports, prefixed with what it was. */
-function loadRows(
-  prefix: string,
-  paced: LoadResult,
-  burst: LoadResult,
-  pacedLabel: string,
-  burstLabel: string,
-): ResultRow[] {
+interface LoadPlan {
+  /** Starts each row's metric ("1,000 clients"). */
+  prefix: string;
+  /** Names the measured windows (bench/profile.ts). */
+  tag: string;
+  pacedRate: number;
+  pacedMessages: number;
+  burstMessages: number;
+}
+
+/** The paced load, then the burst (either can be left out with PARLEY_BENCH_SCALE_LOADS), as rows. */
+async function runLoads(server: ServerProcess, rooms: LoadRoom[], plan: LoadPlan): Promise<ResultRow[]> {
+  const { prefix: p } = plan;
+  const receivers = rooms[0]!.receivers.length;
+  const perSender = rooms.length > 1 ? ' per sender' : '';
   const cpu = (r: LoadResult) =>
     `${fmt.seconds(r.cpu.server)} / ${fmt.seconds(r.cpu.load)} / ${fmt.seconds(r.cpu.others + r.cpu.steal)} in ${fmt.seconds(r.seconds)}`;
-  return [
-    info(NAME, `${prefix}: burst deliveries/s (${burstLabel})`, fmt.perSecond(burst.deliveriesPerSecond)),
-    info(
-      NAME,
-      `${prefix}: paced ${pacedLabel}: latency p50 / p99`,
-      `${fmt.ms(paced.latencyMs.p50)} / ${fmt.ms(paced.latencyMs.p99)}`,
-    ),
-    info(
-      NAME,
-      `${prefix}: paced spread first → last receiver p50 / p99`,
-      `${fmt.ms(paced.spreadMs.p50)} / ${fmt.ms(paced.spreadMs.p99)}`,
-    ),
-    info(NAME, `${prefix}: paced deliveries/s achieved`, fmt.perSecond(paced.deliveriesPerSecond)),
-    info(NAME, `${prefix}: CPU server / load gen / others+steal, paced`, cpu(paced)),
-    info(NAME, `${prefix}: CPU server / load gen / others+steal, burst`, cpu(burst)),
-    info(NAME, `${prefix}: server peak RSS paced / burst`, `${mib(paced.peakRssBytes)} / ${mib(burst.peakRssBytes)}`),
-  ];
+  const rows: ResultRow[] = [];
+  if (loads.has('paced')) {
+    const messages = scaled(plan.pacedMessages);
+    const r = await measure(server, rooms, {
+      label: `scale ${plan.tag} paced`,
+      mode: 'paced',
+      messages,
+      ratePerSender: plan.pacedRate,
+    });
+    const offered = plan.pacedRate * rooms.length * receivers;
+    rows.push(
+      info(
+        NAME,
+        `${p}: paced ${plan.pacedRate} msg/s × ${count(messages)}${perSender} (${count(offered)} deliveries/s): latency p50 / p99`,
+        `${fmt.ms(r.latencyMs.p50)} / ${fmt.ms(r.latencyMs.p99)}`,
+      ),
+      info(
+        NAME,
+        `${p}: paced spread first → last receiver p50 / p99`,
+        `${fmt.ms(r.spreadMs.p50)} / ${fmt.ms(r.spreadMs.p99)}`,
+      ),
+      info(NAME, `${p}: paced deliveries/s achieved`, fmt.perSecond(r.deliveriesPerSecond)),
+      info(NAME, `${p}: paced CPU server / load gen / others+steal`, cpu(r)),
+      info(NAME, `${p}: paced server peak RSS`, mib(r.peakRssBytes)),
+    );
+  }
+  if (loads.has('burst')) {
+    const messages = scaled(plan.burstMessages);
+    const r = await measure(server, rooms, { label: `scale ${plan.tag} burst`, mode: 'burst', messages });
+    const shape =
+      rooms.length > 1
+        ? `${rooms.length} senders × ${count(messages)} × ${receivers}`
+        : `${count(receivers)} × ${count(messages)}`;
+    rows.push(
+      info(NAME, `${p}: burst deliveries/s (${shape})`, fmt.perSecond(r.deliveriesPerSecond)),
+      info(NAME, `${p}: burst CPU server / load gen / others+steal`, cpu(r)),
+      info(NAME, `${p}: burst server peak RSS`, mib(r.peakRssBytes)),
+    );
+  }
+  return rows;
 }
 
 async function oneRoom(size: Size, rows: ResultRow[]): Promise<void> {
@@ -129,23 +162,9 @@ async function oneRoom(size: Size, rows: ResultRow[]): Promise<void> {
     }
     const idle = await settledMemory(server);
     await warmUp(rooms, warmUpMessages(clients));
-    const pacedMessages = scaled(size.pacedMessages);
-    const burstMessages = scaled(size.burstMessages);
-    const paced = await measure(server, rooms, {
-      label: `scale ${clients} paced`,
-      mode: 'paced',
-      messages: pacedMessages,
-      ratePerSender: size.pacedRate,
-    });
-    const burst = await measure(server, rooms, {
-      label: `scale ${clients} burst`,
-      mode: 'burst',
-      messages: burstMessages,
-    });
-    const pacedLabel = `${size.pacedRate} msg/s × ${pacedMessages} (${count(size.pacedRate * clients)} deliveries/s offered)`;
     rows.push(
-      ...loadRows(`${count(clients)} clients`, paced, burst, pacedLabel, `${count(clients)} × ${count(burstMessages)}`),
       info(NAME, `${count(clients)} clients: server RSS idle after set-up (GC)`, mib(idle.rss)),
+      ...(await runLoads(server, rooms, { prefix: `${count(clients)} clients`, tag: String(clients), ...size })),
     );
   } finally {
     closeAll(rooms);
@@ -220,25 +239,15 @@ async function manyRooms(rows: ResultRow[]): Promise<void> {
     await addReceivers(server.port, rooms, PER_ROOM);
     const idle = await settledMemory(server);
     await warmUp(rooms, warmUpMessages(ROOMS * PER_ROOM));
-    const pacedMessages = scaled(ROOMS_PACED_MESSAGES);
-    const burstMessages = scaled(ROOMS_BURST_MESSAGES);
-    const paced = await measure(server, rooms, {
-      label: 'scale rooms paced',
-      mode: 'paced',
-      messages: pacedMessages,
-      ratePerSender: ROOMS_RATE,
-    });
-    const burst = await measure(server, rooms, { label: 'scale rooms burst', mode: 'burst', messages: burstMessages });
-    const offered = ROOMS * ROOMS_RATE * PER_ROOM;
     rows.push(
-      ...loadRows(
-        `${ROOMS} rooms × ${PER_ROOM}`,
-        paced,
-        burst,
-        `${ROOMS_RATE} msg/s × ${pacedMessages} per sender (${count(offered)} deliveries/s offered)`,
-        `${ROOMS} senders × ${burstMessages} × ${PER_ROOM}`,
-      ),
       info(NAME, `${ROOMS} rooms × ${PER_ROOM}: server RSS idle after set-up (GC)`, mib(idle.rss)),
+      ...(await runLoads(server, rooms, {
+        prefix: `${ROOMS} rooms × ${PER_ROOM}`,
+        tag: 'rooms',
+        pacedRate: ROOMS_RATE,
+        pacedMessages: ROOMS_PACED_MESSAGES,
+        burstMessages: ROOMS_BURST_MESSAGES,
+      })),
     );
   } finally {
     closeAll(rooms);
