@@ -105,6 +105,9 @@ async function runLoads(server: ServerProcess, rooms: LoadRoom[], plan: LoadPlan
   const perSender = rooms.length > 1 ? ' per sender' : '';
   const cpu = (r: LoadResult) =>
     `${fmt.seconds(r.cpu.server)} / ${fmt.seconds(r.cpu.load)} / ${fmt.seconds(r.cpu.others + r.cpu.steal)} in ${fmt.seconds(r.seconds)}`;
+  // CPU time depends much less than wall time on what else the machine runs: on a busy machine
+  // the curve's shape shows best in this figure.
+  const perDelivery = (r: LoadResult) => `${((r.cpu.server / r.deliveries) * 1e6).toFixed(2)} µs`;
   const rows: ResultRow[] = [];
   if (loads.has('paced')) {
     const messages = scaled(plan.pacedMessages);
@@ -128,6 +131,7 @@ async function runLoads(server: ServerProcess, rooms: LoadRoom[], plan: LoadPlan
       ),
       info(NAME, `${p}: paced deliveries/s achieved`, fmt.perSecond(r.deliveriesPerSecond)),
       info(NAME, `${p}: paced CPU server / load gen / others+steal`, cpu(r)),
+      info(NAME, `${p}: paced server CPU per delivery`, perDelivery(r)),
       info(NAME, `${p}: paced server peak RSS`, mib(r.peakRssBytes)),
     );
   }
@@ -141,6 +145,7 @@ async function runLoads(server: ServerProcess, rooms: LoadRoom[], plan: LoadPlan
     rows.push(
       info(NAME, `${p}: burst deliveries/s (${shape})`, fmt.perSecond(r.deliveriesPerSecond)),
       info(NAME, `${p}: burst CPU server / load gen / others+steal`, cpu(r)),
+      info(NAME, `${p}: burst server CPU per delivery`, perDelivery(r)),
       info(NAME, `${p}: burst server peak RSS`, mib(r.peakRssBytes)),
     );
   }
