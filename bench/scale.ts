@@ -265,6 +265,7 @@ async function run(): Promise<ResultRow[]> {
   for (const size of SIZES) if (parts.has(String(size.clients))) await oneRoom(size, rows);
   if (parts.has('rooms')) await manyRooms(rows);
   if (parts.has('memory')) {
+    requireOpenFiles(PROBE_SOCKETS, 'scale (socket vs Connection)');
     const split = await measureConnectionMemory(PROBE_SOCKETS);
     const both = (v: { rss: number; heapAndExternal: number }) => `${kb(v.rss)} / ${kb(v.heapAndExternal)}`;
     rows.push(
