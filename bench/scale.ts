@@ -35,6 +35,7 @@ import {
 import { MiB } from './lib/rss.ts';
 import { gcHookNodeArgs, settledMemory, type MemoryReading } from './lib/server-memory.ts';
 import { ServerProcess, serverDefaults } from './lib/server-process.ts';
+import { nowNs } from './lib/stats.ts';
 
 const NAME = 'scale';
 
@@ -163,7 +164,15 @@ async function oneRoom(size: Size, rows: ResultRow[]): Promise<void> {
     if (clients === 4000 && parts.has('memory')) {
       await idleMemory(server, room, rows);
     } else {
+      const started = nowNs();
       await addReceivers(server.port, rooms, clients);
+      rows.push(
+        info(
+          NAME,
+          `${count(clients)} clients: set-up, hello + join (64 at a time)`,
+          fmt.seconds((nowNs() - started) / 1e9),
+        ),
+      );
     }
     const idle = await settledMemory(server);
     await warmUp(rooms, warmUpMessages(clients));
@@ -184,7 +193,7 @@ async function oneRoom(size: Size, rows: ResultRow[]): Promise<void> {
  */
 async function idleMemory(server: ServerProcess, room: LoadRoom, rows: ResultRow[]): Promise<void> {
   const base = await settledMemory(server);
-  const steps: { n: number; hello: MemoryReading; joined: MemoryReading }[] = [];
+  const steps: { n: number; hello: MemoryReading; joined: MemoryReading; joinSeconds: number }[] = [];
   for (const step of MEMORY_STEPS) {
     const from = room.receivers.length;
     const conns = await openRaw(
@@ -193,9 +202,11 @@ async function idleMemory(server: ServerProcess, room: LoadRoom, rows: ResultRow
     );
     await quiet(conns);
     const hello = await settledMemory(server);
+    const started = nowNs();
     await joinRaw(conns.map((conn) => ({ room, conn })));
     await quiet([room.sender, ...room.receivers]);
-    steps.push({ n: step, hello, joined: await settledMemory(server) });
+    const joinSeconds = (nowNs() - started) / 1e9;
+    steps.push({ n: step, hello, joined: await settledMemory(server), joinSeconds });
   }
   const n = steps.reduce((sum, s) => sum + s.n, 0);
   const last = steps[steps.length - 1]!.joined;
@@ -222,6 +233,11 @@ async function idleMemory(server: ServerProcess, room: LoadRoom, rows: ResultRow
     ),
     info(
       NAME,
+      'idle connection: time to join, per step (64 at a time; each join is sent to all and lists all)',
+      steps.map((s) => fmt.seconds(s.joinSeconds)).join(', '),
+    ),
+    info(
+      NAME,
       'idle connection, 0 → all joined, per connection: V8 heap used / V8 heap reserved / external',
       [last.heapUsed - base.heapUsed, last.heapTotal - base.heapTotal, last.external - base.external]
         .map((v) => kb(v / n))
@@ -241,10 +257,13 @@ async function manyRooms(rows: ResultRow[]): Promise<void> {
   const rooms: LoadRoom[] = [];
   try {
     for (let k = 0; k < ROOMS; k++) rooms.push(await createRoom(server.port, `scale-room-${k}`));
+    const started = nowNs();
     await addReceivers(server.port, rooms, PER_ROOM);
+    const setUpSeconds = (nowNs() - started) / 1e9;
     const idle = await settledMemory(server);
     await warmUp(rooms, warmUpMessages(ROOMS * PER_ROOM));
     rows.push(
+      info(NAME, `${ROOMS} rooms × ${PER_ROOM}: set-up, hello + join (64 at a time)`, fmt.seconds(setUpSeconds)),
       info(NAME, `${ROOMS} rooms × ${PER_ROOM}: server RSS idle after set-up (GC)`, mib(idle.rss)),
       ...(await runLoads(server, rooms, {
         prefix: `${ROOMS} rooms × ${PER_ROOM}`,
