@@ -3,8 +3,9 @@
  * number of clients.
  *
  * - One room of 50, 200, 1,000 and 4,000 receivers with one sender, each size on a fresh server:
- *   a paced load (at most 100,000 deliveries/s, so the load generator — one process receiving every
- *   delivery on 2 cores it shares with the server — is not what is measured) and then a burst.
+ *   a paced load (at most 100,000 deliveries/s, so that the load generator — one process receiving
+ *   every delivery, on 2 cores it shares with the server — stays under a core; at 4,000 receivers it
+ *   nearly reaches one, see docs/BENCHMARKS-scale.md) and then a burst.
  * - 100 rooms × 40 receivers, one sender per room: 20 msg/s from each sender (2,000 msg/s, 80,000
  *   deliveries/s), then a burst of 100 messages from every sender at once.
  * - Memory per idle connection: the server's RSS after a GC (lib/server-gc-hook.ts) with 0, 2,000
@@ -47,9 +48,11 @@ interface Size {
 }
 
 /**
- * Paced: 500 msg/s (the paced benchmark's rate) up to 200 receivers, then 100,000 deliveries/s
- * (500 × 4,000 = 2 M/s is more than this machine delivers at all). Each paced run lasts 4–5 s.
- * Burst: 2,000 messages, 500 at 4,000 receivers (2 M deliveries, as at 1,000).
+ * Paced: 500 msg/s (the paced benchmark's rate) up to 200 receivers, then 100,000 deliveries/s:
+ * 500 × 4,000 = 2 M/s is more than this 2-core machine delivers even in a burst (1–1.8 M/s), and
+ * the load generator, which receives every delivery, needs most of a core at 100,000/s from 4,000
+ * sockets. Each paced run lasts 4–5 s. Burst: 2,000 messages, 500 at 4,000 receivers (2 M
+ * deliveries, as at 1,000).
  */
 const SIZES: Size[] = [
   { clients: 50, burstMessages: 2000, pacedRate: 500, pacedMessages: 2000 },
