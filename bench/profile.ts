@@ -12,11 +12,12 @@ import { durable } from './durable.ts';
 import { burst, paced } from './fanout.ts';
 import { joinLarge } from './join-large.ts';
 import { oneHop } from './one-hop.ts';
+import { scale } from './scale.ts';
 import type { Benchmark } from './lib/report.ts';
 import { serverDefaults, startedServerPids } from './lib/server-process.ts';
 import { measuredWindows, type Window } from './lib/stats.ts';
 
-const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections];
+const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections, scale];
 
 interface ProfileNode {
   id: number;

@@ -15,13 +15,14 @@ import { durable } from './durable.ts';
 import { burst, paced } from './fanout.ts';
 import { joinLarge } from './join-large.ts';
 import { oneHop } from './one-hop.ts';
+import { scale } from './scale.ts';
 import { formatTable, type Benchmark, type ResultRow } from './lib/report.ts';
 import { DEFAULT_PAIRS, ngircdLine, pairsWanted, VS_NGIRCD } from './vs-ngircd.ts';
 
 /** A benchmark that has not finished after this long counts as crashed (each has its own, shorter timeouts). */
 const WATCHDOG_MS = 5 * 60_000;
 
-const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections, abuseBench];
+const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections, abuseBench, scale];
 /** Group names accepted on the command line besides the benchmark names. */
 const GROUPS: Record<string, string[]> = { fanout: ['burst', 'paced'] };
 
