@@ -12,6 +12,26 @@ import { FrameDecoder } from '../../src/main/core/framing/frame-decoder.ts';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol/constants.ts';
 import { nowNs } from './stats.ts';
 
+/** A TCP connection with Nagle off, for load generators: rejects on error or after `timeoutMs`. */
+export function connectSocket(port: number, host: string, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolvePromise, reject) => {
+    const socket = connect({ host, port, noDelay: true });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('connect timed out'));
+    }, timeoutMs);
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolvePromise(socket);
+    });
+  });
+}
+
 export const HOST = '127.0.0.1';
 
 /** Replies can carry 200 messages of 4000 characters; accept anything the server may send. */
@@ -44,23 +64,8 @@ export class BenchConn {
     });
   }
 
-  static open(port: number, timeoutMs = 10_000): Promise<BenchConn> {
-    return new Promise((resolvePromise, reject) => {
-      const socket = connect({ host: HOST, port, noDelay: true });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error('connect timed out'));
-      }, timeoutMs);
-      socket.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolvePromise(new BenchConn(socket));
-      });
-    });
+  static async open(port: number, timeoutMs = 10_000): Promise<BenchConn> {
+    return new BenchConn(await connectSocket(port, HOST, timeoutMs));
   }
 
   /** Connects and completes hello. */

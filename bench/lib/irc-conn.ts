@@ -8,8 +8,8 @@
  * arrival time of its TCP chunk — the same nowNs() as BenchConn — so that 200 receivers cost
  * little more than the bytes they read. A PING from the server is answered in both phases.
  */
-import { connect, type Socket } from 'node:net';
-import type { RawHandler } from './bench-conn.ts';
+import type { Socket } from 'node:net';
+import { connectSocket, type RawHandler } from './bench-conn.ts';
 import { nowNs } from './stats.ts';
 
 const CR = 0x0d;
@@ -84,23 +84,8 @@ export class IrcConn {
     });
   }
 
-  static open(port: number, host = '127.0.0.1', timeoutMs = 10_000): Promise<IrcConn> {
-    return new Promise((resolvePromise, reject) => {
-      const socket = connect({ host, port, noDelay: true });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error('connect timed out'));
-      }, timeoutMs);
-      socket.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolvePromise(new IrcConn(socket));
-      });
-    });
+  static async open(port: number, host = '127.0.0.1', timeoutMs = 10_000): Promise<IrcConn> {
+    return new IrcConn(await connectSocket(port, host, timeoutMs));
   }
 
   /** Connects and registers (NICK, USER), resolving on 001 RPL_WELCOME. */

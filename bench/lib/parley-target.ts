@@ -14,13 +14,13 @@ import { digitsAt, excerpt, NOT_A_MESSAGE, startsWith, UNEXPECTED_MESSAGE, type 
 export const TEXT_BYTES = 100;
 
 const MESSAGE_PREFIX = Buffer.from('{"type":"message","message":{"seq":');
-const TYPE_MESSAGE = Buffer.from('{"type":"message"');
-const TYPE_RESULT = Buffer.from('{"type":"result"');
+export const TYPE_MESSAGE = Buffer.from('{"type":"message"');
+export const TYPE_RESULT = Buffer.from('{"type":"result"');
 /** A send frame as the relay forwards it: `id` is index + 1 (see sendFrame). */
 const SEND_PREFIX = Buffer.from('{"type":"send","id":');
 
 /** The room seq of a message event: digits at a fixed offset, or (other key order) a JSON parse. */
-function messageSeq(payload: Buffer): number {
+export function messageSeq(payload: Buffer): number {
   if (startsWith(payload, MESSAGE_PREFIX)) return digitsAt(payload, MESSAGE_PREFIX.length);
   if (!startsWith(payload, TYPE_MESSAGE)) return -1;
   return (JSON.parse(payload.toString('utf8')) as { message: { seq: number } }).message.seq;

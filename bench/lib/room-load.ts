@@ -19,35 +19,15 @@ import { CpuMeter } from './cpu.ts';
 import { RssSampler } from './rss.ts';
 import type { ServerProcess } from './server-process.ts';
 import { markWindow, nowNs, sleep, summarize, type Summary } from './stats.ts';
+import { messageSeq, TYPE_MESSAGE, TYPE_RESULT } from './parley-target.ts';
+import { startsWith } from './target.ts';
 
 const TEXT_BYTES = 100;
 /** Sockets being opened (hello + join) at once during set-up. */
 const SETUP_CONCURRENCY = 64;
 const REQUEST_TIMEOUT_MS = 60_000;
 
-const MESSAGE_PREFIX = Buffer.from('{"type":"message","message":{"seq":');
-const TYPE_MESSAGE = Buffer.from('{"type":"message"');
-const TYPE_RESULT = Buffer.from('{"type":"result"');
 const TYPE_ERROR = Buffer.from('{"type":"error"');
-
-function startsWith(payload: Buffer, prefix: Buffer): boolean {
-  return payload.length > prefix.length && payload.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
-}
-
-/** The room seq of a message event: digits at a fixed offset, or (other key order) a JSON parse. */
-function messageSeq(payload: Buffer): number {
-  if (startsWith(payload, MESSAGE_PREFIX)) {
-    let seq = 0;
-    for (let i = MESSAGE_PREFIX.length; i < payload.length; i++) {
-      const c = payload[i]!;
-      if (c < 48 || c > 57) break;
-      seq = seq * 10 + (c - 48);
-    }
-    return seq;
-  }
-  if (!startsWith(payload, TYPE_MESSAGE)) return -1;
-  return (JSON.parse(payload.toString('utf8')) as { message: { seq: number } }).message.seq;
-}
 
 /**
  * Requests on a receiver in raw mode: the reply is not parsed, only told apart from events.
