@@ -7,9 +7,9 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HistoryStore, dmKey } from '../src/main/core/store/history-store.ts';
+import { DATABASE_FILE, HistoryStore, dmKey } from '../src/main/core/store/history-store.ts';
 import { MIGRATIONS } from '../src/main/core/store/migrations/index.ts';
-import { cleanupAll, RawClient, startServer, tempDir } from './support/harness.ts';
+import { cleanupAll, onCleanup, RawClient, startServer, tempDir } from './support/harness.ts';
 
 afterEach(cleanupAll);
 
@@ -19,6 +19,9 @@ const BOB = { id: 'u_W8VFCcuaNBgw', token: 'xRlX6nFOx55AeQHqFRp8WKC2quTGGVHZf5lA
 const IDLE = { id: 'u_cXG9Ej_bGjRo', token: 'G2DGOpTfS2PHBlFLLrj2P5tbTVkeoeX7nfsMPBFkQXw' };
 const GENERAL = 'r_5opMJeb4bSyN';
 const RANDOM = 'r_ncCBL-63d3G-';
+/** The ts of each room's newest message in the fixture (test/fixtures/README.md). */
+const GENERAL_LAST_TS = 1700000004000;
+const RANDOM_LAST_TS = 1700000005000;
 
 function copyFixture(): string {
   const dir = tempDir();
@@ -47,9 +50,10 @@ describe('upgrading a database written before numbered migrations', () => {
       expect(store.authenticate(BOB.id, BOB.token)).toEqual({ id: BOB.id, name: 'Bob', kept: true });
       // Users who existed before the bug-3 rule are kept, whatever they did.
       expect(store.authenticate(IDLE.id, IDLE.token)).toEqual({ id: IDLE.id, name: 'Idle', kept: true });
-      expect(store.listRooms().map((r) => [r.id, r.name, r.topic, r.lastSeq])).toEqual([
-        [GENERAL, 'General', 'Everything', 2],
-        [RANDOM, 'Random', '', 1],
+      // Since migration 003 a room's last seq and activity come from its newest message.
+      expect(store.listRooms().map((r) => [r.id, r.name, r.topic, r.lastSeq, r.lastTs])).toEqual([
+        [GENERAL, 'General', 'Everything', 2, GENERAL_LAST_TS],
+        [RANDOM, 'Random', '', 1, RANDOM_LAST_TS],
       ]);
       expect(store.latest(GENERAL, 10).messages.map((m) => m.text)).toEqual(['Hello, world', 'Hi Ada 👋']);
       expect(store.latest(RANDOM, 10).messages.map((m) => m.msgId)).toEqual(['m3']);
@@ -100,5 +104,42 @@ describe('upgrading a database written before numbered migrations', () => {
     db.exec('PRAGMA user_version = 999');
     db.close();
     expect(() => HistoryStore.open(dir)).toThrow(/newer Parley/);
+  });
+});
+
+describe("a room's last seq and activity (migration 003: derived, not stored)", () => {
+  it('come from its newest message after a restart, and from its creation while it has none', () => {
+    const dir = tempDir();
+    const store = HistoryStore.open(dir);
+    const ada = store.createUser('Ada');
+    const busy = store.createRoom('Busy', 'busy', '', ada.id, 1_000)!;
+    const quiet = store.createRoom('Quiet', 'quiet', '', ada.id, 2_000)!;
+    const message = (seq: number, ts: number) => ({
+      seq,
+      ts,
+      from: ada.id,
+      fromName: 'Ada',
+      text: `m${seq}`,
+      msgId: `m${seq}`,
+      room: busy.id,
+    });
+    expect(store.appendBatch([message(1, 5_000), message(2, 6_000)])).toEqual([]);
+    expect(store.appendBatch([message(3, 7_000)])).toEqual([]);
+    store.close();
+    const again = HistoryStore.open(dir);
+    onCleanup(() => again.close());
+    expect(again.listRooms().map((r) => [r.name, r.lastSeq, r.lastTs])).toEqual([
+      ['Busy', 3, 7_000],
+      ['Quiet', 0, 2_000],
+    ]);
+    // The rooms table no longer has the columns every commit used to update.
+    const db = new DatabaseSync(join(dir, DATABASE_FILE));
+    const columns = db
+      .prepare('PRAGMA table_info(rooms)')
+      .all()
+      .map((c) => c['name']);
+    db.close();
+    expect(columns).not.toContain('last_seq');
+    expect(quiet.lastSeq).toBe(0);
   });
 });

@@ -137,7 +137,6 @@ export class HistoryStore {
     after: StatementSync;
     lastSeq: StatementSync;
     byMsgId: StatementSync;
-    bumpRoom: StatementSync;
     upsertDm: StatementSync;
     dmsOf: StatementSync;
     insertUser: StatementSync;
@@ -176,7 +175,6 @@ export class HistoryStore {
       after: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? AND seq > ? ORDER BY seq ASC LIMIT ?`),
       lastSeq: db.prepare('SELECT max(seq) AS seq FROM messages WHERE conv = ?'),
       byMsgId: db.prepare(`SELECT ${cols} FROM messages WHERE sender = ? AND msg_id = ?`),
-      bumpRoom: db.prepare('UPDATE rooms SET last_seq = ?, last_ts = ? WHERE id = ?'),
       upsertDm: db.prepare(
         `INSERT INTO dms (conv, user_a, user_b, last_seq, last_ts) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (conv) DO UPDATE SET last_seq = excluded.last_seq, last_ts = excluded.last_ts`,
@@ -199,13 +197,17 @@ export class HistoryStore {
       freePages: db.prepare('PRAGMA freelist_count'),
       renameUser: db.prepare('UPDATE users SET name = ? WHERE id = ?'),
       insertRoom: db.prepare(
-        'INSERT INTO rooms (id, name, name_key, topic, created_at, created_by, last_seq, last_ts) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
+        'INSERT INTO rooms (id, name, name_key, topic, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       roomByKey: db.prepare('SELECT id FROM rooms WHERE name_key = ?'),
       // rowid breaks ties in creation order: rooms created within one millisecond keep the order
       // the live server showed (ordering by the random id reshuffled them after a restart).
       rooms: db.prepare(
-        'SELECT id, name, topic, created_at, created_by, last_seq, last_ts FROM rooms ORDER BY created_at, rowid',
+        // Last seq and activity from the newest message (migration 003): one index descent each.
+        `SELECT r.id, r.name, r.topic, r.created_at, r.created_by,
+           coalesce((SELECT seq FROM messages WHERE conv = r.id ORDER BY seq DESC LIMIT 1), 0) AS last_seq,
+           coalesce((SELECT ts FROM messages WHERE conv = r.id ORDER BY seq DESC LIMIT 1), r.created_at) AS last_ts
+         FROM rooms r ORDER BY r.created_at, r.rowid`,
       ),
     };
   }
@@ -401,7 +403,7 @@ export class HistoryStore {
   ): StoredRoom | undefined {
     if (this.stmt.roomByKey.get(nameKey)) return undefined;
     const id = newId('r_');
-    this.stmt.insertRoom.run(id, name, nameKey, topic, now, createdBy, now);
+    this.stmt.insertRoom.run(id, name, nameKey, topic, now, createdBy);
     return { id, name, topic, createdAt: now, createdBy, lastSeq: 0, lastTs: now };
   }
 
@@ -453,7 +455,7 @@ export class HistoryStore {
    * everything is rolled back and the messages keep their numbers.
    */
   private storeBatch(messages: readonly ChatMessage[], budget: number, isolate: boolean): RefusedMessage[] {
-    const { insertMessage, bumpRoom, upsertDm } = this.stmt;
+    const { insertMessage, upsertDm } = this.stmt;
     const refused: RefusedMessage[] = [];
     /** How many numbers each conversation's later messages move down (by its failed ones). */
     const shift = new Map<string, number>();
@@ -472,7 +474,8 @@ export class HistoryStore {
     const seqBefore = messages.map((m) => m.seq);
     this.db.exec('BEGIN');
     try {
-      // Last seq/ts per conversation, written once per batch rather than once per message.
+      // Last seq/ts per direct conversation, written once per batch rather than once per message
+      // (a room's are derived from its messages: migration 003).
       const touched = new Map<string, ChatMessage>();
       for (const m of messages) {
         const conv = m.room ?? dmKey(m.from, m.to!);
@@ -505,11 +508,9 @@ export class HistoryStore {
         touched.set(conv, m);
       }
       for (const [conv, m] of touched) {
-        if (m.room !== undefined) bumpRoom.run(m.seq, m.ts, conv);
-        else {
-          const [a, b] = m.from < m.to! ? [m.from, m.to!] : [m.to!, m.from];
-          upsertDm.run(conv, a, b, m.seq, m.ts);
-        }
+        if (m.room !== undefined) continue;
+        const [a, b] = m.from < m.to! ? [m.from, m.to!] : [m.to!, m.from];
+        upsertDm.run(conv, a, b, m.seq, m.ts);
       }
       this.db.exec('COMMIT');
       this.wrote();
