@@ -36,7 +36,8 @@ async function main(): Promise<void> {
         `<html><body style="margin:0;background:transparent">` +
           `<img id="icon" src="${dataUrl}" width="${size}" height="${size}" style="display:block"></body></html>`,
       );
-      await page.locator('#icon').evaluate((img: HTMLImageElement) => img.decode());
+      // (Typed loosely: this project's Node-side tsconfig has no DOM types.)
+      await page.locator('#icon').evaluate((img) => (img as unknown as { decode(): Promise<void> }).decode());
       return page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } });
     };
 
