@@ -72,6 +72,8 @@ describe('Windows', () => {
   it('builds an NSIS installer and a zip for x64 and arm64', () => {
     expect(targetNames(config.win.target)).toEqual(['nsis', 'zip']);
     for (const arches of archesOf(config.win.target)) expect(arches).toEqual(['arm64', 'x64']);
+    // One installer for both (Parley-<version>-win.exe): the release and the updater rely on it.
+    expect(config.nsis['buildUniversalInstaller']).toBe(true);
   });
 
   it('installs per user (no admin rights) with desktop and Start-menu shortcuts', () => {
