@@ -10,12 +10,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { cleanupAll, tempDir } from './support/harness.ts';
 
 const run = promisify(execFile);
@@ -265,6 +265,30 @@ describe('release.yml', () => {
     const dist = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Env }).scripts['dist'];
     if (dist !== undefined) expect(dist).toContain('--publish never');
   });
+
+  // electron-builder.yml names the executables and lists the architectures the paths above assume.
+  const BUILDER_CONFIG = join(ROOT, 'electron-builder.yml');
+  it.skipIf(!existsSync(BUILDER_CONFIG))(
+    'smoke-tests the executables electron-builder.yml produces, for every architecture it lists (skipped without that file)',
+    () => {
+      type Target = { target: string; arch: string[] };
+      const config = parse(readFileSync(BUILDER_CONFIG, 'utf8')) as {
+        productName: string;
+        linux: { executableName: string; target: Target[] };
+        mac: { target: Target[] };
+        win: { target: Target[] };
+      };
+      const apps = Object.fromEntries((pkg.strategy?.matrix.include ?? []).map((m) => [m.platform, m.app]));
+      expect(apps['win']).toBe(`dist/win-unpacked/${config.productName}.exe`);
+      expect(apps['mac']).toBe(`dist/mac-arm64/${config.productName}.app/Contents/MacOS/${config.productName}`);
+      expect(apps['linux']).toBe(`dist/linux-unpacked/${config.linux.executableName}`);
+      // One job per OS builds them all, so each OS must list both (the arm64 smoke jobs expect them).
+      for (const os of ['linux', 'mac', 'win'] as const) {
+        for (const target of config[os].target)
+          expect(target.arch.sort(), `${os} ${target.target}`).toEqual(['arm64', 'x64']);
+      }
+    },
+  );
 
   it('uploads the installers, the updater metadata and SHA256SUMS.txt to a draft release', () => {
     const publish = jobs['publish']!;
