@@ -68,8 +68,14 @@ function start(): void {
     mainWindow = win;
   };
 
+  // One instance per user (per profile folder): a second launch brings this one's window back, or
+  // opens it again (macOS keeps running with every window closed).
+  let started = false;
   app.on('second-instance', () => {
-    if (!mainWindow) return;
+    if (!mainWindow) {
+      if (started) openWindow();
+      return;
+    }
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
@@ -128,6 +134,7 @@ function start(): void {
     };
 
     openWindow();
+    started = true;
     updates.start();
     app.on('activate', () => {
       if (!mainWindow) openWindow();

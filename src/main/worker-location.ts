@@ -28,4 +28,3 @@ export function unpackedPath(path: string): string {
 export function isInsideAsar(path: string): boolean {
   return path.split(/[\\/]/u).includes(ASAR);
 }
-

@@ -114,6 +114,13 @@ describe('the main entry', () => {
     expect(focus).toHaveBeenCalled();
   });
 
+  it('a second launch opens the window again when every window was closed (macOS)', async () => {
+    const { electron } = await startMain();
+    electron.FakeBrowserWindow.instances[0]!.destroy();
+    electron.app.emit('second-instance');
+    expect(electron.FakeBrowserWindow.getAllWindows()).toHaveLength(1);
+  });
+
   it('when node:sqlite is broken: an error box and an exit, no window, no handlers', async () => {
     vi.doMock('node:sqlite', () => ({
       DatabaseSync: class {
