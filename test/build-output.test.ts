@@ -103,6 +103,12 @@ describe.skipIf(skipReason !== '')(`the build output${skipReason ? ` (skipped: $
     expect(imported).toContain('electron-updater');
   });
 
+  it('the headless server never loads Electron or the updater', () => {
+    const imported = packageImports(moduleClosure(join(OUT, 'main', 'parley-server.js')));
+    expect(imported).not.toContain('electron');
+    expect(imported).not.toContain('electron-updater');
+  });
+
   it('the worker and its chunks import no package at all (they run outside app.asar)', () => {
     expect(packageImports(moduleClosure(join(OUT, 'main', WORKER)))).toEqual([]);
   });
