@@ -37,8 +37,9 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      // The Electron spec launches the app itself and needs no browser.
-      testIgnore: '**/electron.spec.ts',
+      // The Electron spec launches the app itself and needs no browser; the packaged-app smoke test
+      // has its own config (playwright.packaged.config.ts, `npm run test:packaged`).
+      testIgnore: ['**/electron.spec.ts', '**/packaged-app.spec.ts'],
       use: {
         browserName: 'chromium',
         viewport: { width: 1280, height: 800 },

@@ -5,12 +5,17 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, session } from 'electron';
+import { windowIconPath } from './app-icon.ts';
 import { createAppProfileStore } from './app-profile-store.ts';
 import { HOSTED_SERVER_WORKER_FILE, HostedServer } from './core/host/hosted-server.ts';
 import type { Logger } from './core/server/logger.ts';
 import { LanDiscovery } from './core/discovery/lan-discovery.ts';
 import { SessionManager } from './core/session/session-manager.ts';
 import { registerApi } from './ipc/register-api.ts';
+import { passStartupChecks } from './startup-checks.ts';
+import { loadElectronUpdater } from './updates/electron-updater.ts';
+import { UpdateChecker } from './updates/update-checker.ts';
+import { UpdateSettingsFile } from './updates/update-settings-file.ts';
 import {
   buildAppMenu,
   createMainWindow,
@@ -19,6 +24,7 @@ import {
   isAppDocumentUrl,
   resolveAppLocation,
 } from './window.ts';
+import { unpackedPath } from './worker-location.ts';
 
 /** How long quitting waits for the session (goodbye to clients of the hosted server, history flush). */
 const SHUTDOWN_TIMEOUT_MS = 5000;
@@ -51,7 +57,8 @@ function start(): void {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, location));
 
   const openWindow = (): void => {
-    const win = createMainWindow({ location, preloadPath });
+    const icon = windowIconPath(app.getAppPath(), process.platform);
+    const win = createMainWindow({ location, preloadPath, icon });
     win.webContents.on('render-process-gone', (_event, details) =>
       console.error(`[parley] renderer gone: ${details.reason} (exit code ${details.exitCode})`),
     );
@@ -61,20 +68,29 @@ function start(): void {
     mainWindow = win;
   };
 
+  // One instance per user (per profile folder): a second launch brings this one's window back, or
+  // opens it again (macOS keeps running with every window closed).
+  let started = false;
   app.on('second-instance', () => {
-    if (!mainWindow) return;
+    if (!mainWindow) {
+      if (started) openWindow();
+      return;
+    }
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
 
   void app.whenReady().then(() => {
+    // A broken node:sqlite gets an error box and an exit, not a window that cannot host.
+    if (!passStartupChecks()) return;
     hardenSession(session.defaultSession, location);
     Menu.setApplicationMenu(buildAppMenu({ dev: location.kind === 'dev', platform: process.platform }));
 
     const profile = createAppProfileStore();
     const host = new HostedServer({
-      // The worker is its own bundle next to this one (electron.vite.config.ts).
-      workerUrl: pathToFileURL(join(import.meta.dirname, HOSTED_SERVER_WORKER_FILE)),
+      // The worker is its own bundle next to this one (electron.vite.config.ts). Packaged, a worker
+      // cannot start from inside app.asar: electron-builder unpacks it (asarUnpack) next to it.
+      workerUrl: pathToFileURL(unpackedPath(join(import.meta.dirname, HOSTED_SERVER_WORKER_FILE))),
       dataDir: join(app.getPath('userData'), 'hosted-server'),
       logger: log,
     });
@@ -96,11 +112,20 @@ function start(): void {
       discovery,
       logger: log,
     });
-    const unregister = registerApi(sessionManager, {
-      getWindow: () => mainWindow,
-      isAppDocument: (url) => isAppDocumentUrl(url, location),
+    // Packaged builds only (UpdateChecker.start); the first check waits until well after start.
+    const updates = new UpdateChecker({
+      isPackaged: app.isPackaged,
+      settings: new UpdateSettingsFile(app.getPath('userData')),
+      loadUpdater: () => loadElectronUpdater(log),
+      logger: log,
     });
+    const unregister = registerApi(
+      sessionManager,
+      { getWindow: () => mainWindow, isAppDocument: (url) => isAppDocumentUrl(url, location) },
+      { updates },
+    );
     shutdown = async () => {
+      updates.stop();
       unregister();
       // Closing the session stops hosting, which withdraws its announcement with a goodbye.
       await withTimeout(Promise.resolve(sessionManager.close()), SHUTDOWN_TIMEOUT_MS);
@@ -109,6 +134,8 @@ function start(): void {
     };
 
     openWindow();
+    started = true;
+    updates.start();
     app.on('activate', () => {
       if (!mainWindow) openWindow();
     });

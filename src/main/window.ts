@@ -196,11 +196,14 @@ export interface MainWindowOptions {
   location: AppLocation;
   /** Absolute path of the bundled preload (out/preload/index.cjs). */
   preloadPath: string;
+  /** The window icon (Windows, Linux: app-icon.ts); undefined keeps the platform's default. */
+  icon?: string | undefined;
 }
 
 /** Creates, hardens and loads the main window; it shows itself once the first paint is ready. */
-export function createMainWindow({ location, preloadPath }: MainWindowOptions): BrowserWindow {
+export function createMainWindow({ location, preloadPath, icon }: MainWindowOptions): BrowserWindow {
   const win = new BrowserWindow({
+    ...(icon ? { icon } : {}),
     width: 1000,
     height: 700,
     minWidth: 480,

@@ -306,13 +306,21 @@ class FakeApp extends EventEmitter {
     this.paths.set(name, path);
   });
   getVersion = vi.fn(() => '0.1.0');
+  /** The project folder in development (the tests' cwd), …/app.asar when packaged. */
+  appPath = process.cwd();
+  getAppPath = vi.fn(() => this.appPath);
   enableSandbox = vi.fn();
   requestSingleInstanceLock = vi.fn(() => true);
   whenReady = vi.fn(() => Promise.resolve());
   quit = vi.fn();
+  exit = vi.fn();
 }
 
 export const app = new FakeApp();
+
+export const dialog = {
+  showErrorBox: vi.fn((_title: string, _content: string) => {}),
+};
 
 export const Menu = {
   buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
@@ -337,6 +345,9 @@ export function resetElectronMock(): void {
   app.removeAllListeners();
   app.paths.clear();
   app.isPackaged = false;
+  app.appPath = process.cwd();
+  app.exit.mockClear();
+  dialog.showErrorBox.mockClear();
   Menu.buildFromTemplate.mockClear();
   Menu.setApplicationMenu.mockClear();
 }
@@ -354,5 +365,6 @@ export default {
   shell,
   session,
   app,
+  dialog,
   Menu,
 };

@@ -3,7 +3,7 @@
  * session and window, every IPC handler, and a clean quit (session closed, profile flushed,
  * handlers removed) before the app really quits.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -15,12 +15,15 @@ import { cleanupAll, tempDir } from '../support/harness.ts';
 type ElectronMock = typeof import('./electron-mock.ts');
 
 /** Runs the main entry against a fresh electron stand-in; resolves once whenReady's work is done. */
-async function startMain(options: { locked?: boolean } = {}): Promise<{ electron: ElectronMock; userData: string }> {
+async function startMain(
+  options: { locked?: boolean; appPath?: string } = {},
+): Promise<{ electron: ElectronMock; userData: string }> {
   vi.resetModules();
   const electron = (await import('electron')) as unknown as ElectronMock;
   electron.resetElectronMock();
   const userData = tempDir();
   electron.app.paths.set('userData', userData);
+  if (options.appPath) electron.app.appPath = options.appPath;
   electron.app.requestSingleInstanceLock.mockReturnValue(options.locked ?? true);
   await import('../../src/main/index.ts');
   await new Promise((resolve) => setImmediate(resolve));
@@ -28,6 +31,7 @@ async function startMain(options: { locked?: boolean } = {}): Promise<{ electron
 }
 
 afterEach(async () => {
+  vi.doUnmock('node:sqlite');
   await cleanupAll();
 });
 
@@ -97,5 +101,74 @@ describe('the main entry', () => {
     const focus = vi.spyOn(win, 'focus');
     electron.app.emit('second-instance');
     expect(focus).toHaveBeenCalled();
+  });
+
+  it('a second launch restores a minimized window before focusing it', async () => {
+    const { electron } = await startMain();
+    const win = electron.FakeBrowserWindow.instances[0]!;
+    vi.spyOn(win, 'isMinimized').mockReturnValue(true);
+    const restore = vi.spyOn(win, 'restore');
+    const focus = vi.spyOn(win, 'focus');
+    electron.app.emit('second-instance');
+    expect(restore).toHaveBeenCalled();
+    expect(focus).toHaveBeenCalled();
+  });
+
+  it('a second launch opens the window again when every window was closed (macOS)', async () => {
+    const { electron } = await startMain();
+    electron.FakeBrowserWindow.instances[0]!.destroy();
+    electron.app.emit('second-instance');
+    expect(electron.FakeBrowserWindow.getAllWindows()).toHaveLength(1);
+  });
+
+  it('when node:sqlite is broken: an error box and an exit, no window, no handlers', async () => {
+    vi.doMock('node:sqlite', () => ({
+      DatabaseSync: class {
+        constructor() {
+          throw new Error('sqlite is broken in this build');
+        }
+      },
+    }));
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { electron } = await startMain();
+    consoleError.mockRestore();
+    expect(electron.dialog.showErrorBox).toHaveBeenCalledTimes(1);
+    expect(electron.dialog.showErrorBox.mock.calls[0]![1]).toContain('sqlite is broken in this build');
+    expect(electron.app.exit).toHaveBeenCalledWith(1);
+    expect(electron.FakeBrowserWindow.instances).toHaveLength(0);
+    expect(electron.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('gives the window resources/icon.png from the app root (not on macOS: the bundle icon)', async () => {
+    const appRoot = tempDir();
+    mkdirSync(join(appRoot, 'resources'));
+    writeFileSync(join(appRoot, 'resources', 'icon.png'), 'png');
+    const { electron } = await startMain({ appPath: appRoot });
+    const icon = electron.FakeBrowserWindow.instances[0]!.options['icon'];
+    expect(icon).toBe(process.platform === 'darwin' ? undefined : join(appRoot, 'resources', 'icon.png'));
+  });
+
+  it('opens the window without an icon when the file is missing', async () => {
+    const { electron } = await startMain({ appPath: tempDir() });
+    expect(electron.FakeBrowserWindow.instances[0]!.options).not.toHaveProperty('icon');
+  });
+
+  it('answers the update calls itself; unpackaged, updates are unavailable and nothing is checked', async () => {
+    const { electron, userData } = await startMain();
+    const win = electron.FakeBrowserWindow.instances[0]!;
+    const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    expect(await electron.ipcMain.invoke(ipcChannel('getUpdateStatus'), event)).toEqual({
+      ok: true,
+      value: { available: false, checksEnabled: true, readyVersion: null },
+    });
+    // The setting is still remembered (in <userData>/updates.json), for a packaged run.
+    expect(await electron.ipcMain.invoke(ipcChannel('setUpdateChecks'), event, false)).toMatchObject({
+      ok: true,
+      value: { checksEnabled: false },
+    });
+    expect(JSON.parse(readFileSync(join(userData, 'updates.json'), 'utf8'))).toEqual({
+      checksEnabled: false,
+      lastCheckAt: null,
+    });
   });
 });

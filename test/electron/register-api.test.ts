@@ -382,3 +382,73 @@ describe('events', () => {
     expect(win.webContents.sent).toEqual([]);
   });
 });
+
+describe('the update calls', () => {
+  /** A stand-in for main's UpdateChecker (src/main/updates, tested in update-checker.test.ts). */
+  function fakeUpdates() {
+    const listeners = new Set<(payload: { version: string }) => void>();
+    const status = { available: true, checksEnabled: true, readyVersion: null as string | null };
+    return {
+      status,
+      listeners,
+      getUpdateStatus: vi.fn(async () => ({ ...status })),
+      setUpdateChecks: vi.fn(async (enabled: boolean) => {
+        status.checksEnabled = enabled;
+        return { ...status };
+      }),
+      onUpdateReady(listener: (payload: { version: string }) => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+  }
+
+  function withUpdates() {
+    unregister();
+    const updates = fakeUpdates();
+    unregister = registerApi(
+      session,
+      { getWindow: () => asElectron<BrowserWindow>(win), isAppDocument: (url) => isAppDocumentUrl(url, LOCATION) },
+      { updates },
+    );
+    return updates;
+  }
+
+  it('without an update checker, the session says updates are unavailable and refuses the setting', async () => {
+    expect(await call('getUpdateStatus')).toEqual({ available: false, checksEnabled: false, readyVersion: null });
+    expect(await invoke('setUpdateChecks', fromOurPage(), false)).toMatchObject({
+      ok: false,
+      error: { code: 'not_supported' },
+    });
+  });
+
+  it("main's update checker answers them, after the same sender and argument checks", async () => {
+    const updates = withUpdates();
+    const sessionCall = vi.spyOn(session, 'setUpdateChecks');
+    expect(await call('getUpdateStatus')).toEqual({ available: true, checksEnabled: true, readyVersion: null });
+    expect(await call('setUpdateChecks', false)).toMatchObject({ checksEnabled: false });
+    expect(updates.setUpdateChecks).toHaveBeenCalledWith(false);
+    for (const bad of [[], ['no'], [1], [true, 'extra']]) {
+      expect(await invoke('setUpdateChecks', fromOurPage(), ...bad)).toMatchObject({
+        ok: false,
+        error: { code: 'bad_arguments' },
+      });
+    }
+    const foreign = { sender: win.webContents, senderFrame: win.webContents.createSubframe(pathToFileURL(INDEX).href) };
+    expect(await invoke('setUpdateChecks', foreign, true)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    });
+    expect(updates.setUpdateChecks).toHaveBeenCalledTimes(1);
+    expect(sessionCall).not.toHaveBeenCalled();
+  });
+
+  it('forwards updateReady to our window, and stops when unregistered', () => {
+    const updates = withUpdates();
+    for (const listener of updates.listeners) listener({ version: '0.2.0' });
+    expect(eventsSent()).toEqual([{ event: 'updateReady', payload: { version: '0.2.0' } }]);
+    unregister();
+    unregister = () => {};
+    expect(updates.listeners.size).toBe(0);
+  });
+});

@@ -21,6 +21,7 @@ import type {
   ServerView,
   Settings,
   Unsubscribe,
+  UpdateStatus,
 } from '../../src/shared/api/contract.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import { serverKeyOf } from '../../src/shared/api/contract.ts';
@@ -154,6 +155,8 @@ export class FakeApi implements ParleyApi {
   diagnosticsGate: Promise<void> | null = null;
   /** Errors the discovery calls reject with, by call name (e.g. connectNearby: unreachable). */
   failing = new Map<string, ApiError>();
+  /** What getUpdateStatus answers (unavailable, as in the browser build, unless a test sets it). */
+  updates: UpdateStatus = { available: false, checksEnabled: false, readyVersion: null };
   private listeners = new Map<ApiEventName, Set<Listener>>();
 
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe {
@@ -315,6 +318,18 @@ export class FakeApi implements ParleyApi {
     this.record('sendMessage', [server, target, text, msgId]);
     if (this.offline) throw new ApiError('not_connected', `Not connected to ${server}`);
     this.sent.push({ server, target, text, msgId });
+  }
+
+  async getUpdateStatus(): Promise<UpdateStatus> {
+    this.record('getUpdateStatus', []);
+    return { ...this.updates };
+  }
+
+  async setUpdateChecks(enabled: boolean): Promise<UpdateStatus> {
+    this.record('setUpdateChecks', [enabled]);
+    if (!this.updates.available) throw new ApiError('not_supported', 'Updates are not available here');
+    this.updates = { ...this.updates, checksEnabled: enabled };
+    return { ...this.updates };
   }
 
   async openLink(url: string): Promise<void> {

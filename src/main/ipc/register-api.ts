@@ -47,12 +47,34 @@ export function isTrustedSender(event: IpcMainInvokeEvent, host: ApiHost): boole
   return host.isAppDocument(frame.url);
 }
 
-/** Main opens links itself (in the system browser); every other call goes to the session. */
-const mainCalls: Pick<ParleyApiCalls, 'openLink'> = { openLink: (url) => openExternalUrl(url) };
+/** The update calls and event, answered by main's update checker (src/main/updates). */
+export interface ApiUpdates extends Pick<ParleyApiCalls, 'getUpdateStatus' | 'setUpdateChecks'> {
+  onUpdateReady(listener: (payload: ApiEvents['updateReady']) => void): () => void;
+}
+
+export interface RegisterApiOptions {
+  /** Without it, the session answers the update calls (updates unavailable). */
+  updates?: ApiUpdates;
+}
+
+/** Calls main answers itself instead of the session. */
+type MainCalls = Partial<Pick<ParleyApiCalls, 'openLink' | 'getUpdateStatus' | 'setUpdateChecks'>>;
+
+/** Main opens links itself (in the system browser) and answers the update calls when it updates. */
+function mainCallsOf(options: RegisterApiOptions): MainCalls {
+  const calls: MainCalls = { openLink: (url) => openExternalUrl(url) };
+  if (options.updates) {
+    const updates = options.updates;
+    calls.getUpdateStatus = () => updates.getUpdateStatus();
+    calls.setUpdateChecks = (enabled) => updates.setUpdateChecks(enabled);
+  }
+  return calls;
+}
 
 /** Checks the sender, then validates, calls and wraps the outcome (shared/api/dispatch.ts). */
 function handle(
   session: ParleyApiCalls,
+  mainCalls: MainCalls,
   host: ApiHost,
   name: ApiCallName,
   event: IpcMainInvokeEvent,
@@ -69,8 +91,8 @@ function handle(
   const options = {
     onInternalError: (call: string, error: unknown) => console.error(`[parley] ${call} failed`, error),
   };
-  return name === 'openLink'
-    ? dispatchCall(mainCalls, name, rawArgs, options)
+  return Object.hasOwn(mainCalls, name)
+    ? dispatchCall(mainCalls as ParleyApiCalls, name, rawArgs, options)
     : dispatchCall(session, name, rawArgs, options);
 }
 
@@ -79,21 +101,27 @@ function handle(
  * Returns a function that removes the handlers (and stops forwarding, if the session's onEvent
  * returned an unsubscribe function).
  */
-export function registerApi(session: ApiSession, host: ApiHost): () => void {
+export function registerApi(session: ApiSession, host: ApiHost, options: RegisterApiOptions = {}): () => void {
+  const mainCalls = mainCallsOf(options);
   for (const name of API_CALL_NAMES) {
-    ipcMain.handle(ipcChannel(name), (event, ...rawArgs: unknown[]) => handle(session, host, name, event, rawArgs));
+    ipcMain.handle(ipcChannel(name), (event, ...rawArgs: unknown[]) =>
+      handle(session, mainCalls, host, name, event, rawArgs),
+    );
   }
 
-  const stopEvents = session.onEvent((event, payload) => {
+  const send = <E extends ApiEventName>(event: E, payload: ApiEvents[E]): void => {
     const win = host.getWindow();
     if (!win || win.isDestroyed() || win.webContents.isDestroyed()) return;
     // Only our page gets events (navigation is blocked anyway; this also covers a crashed renderer).
     if (!host.isAppDocument(win.webContents.getURL())) return;
     win.webContents.send(IPC_EVENT_CHANNEL, { event, payload });
-  });
+  };
+  const stopEvents = session.onEvent(send);
+  const stopUpdates = options.updates?.onUpdateReady((payload) => send('updateReady', payload));
 
   return () => {
     for (const name of API_CALL_NAMES) ipcMain.removeHandler(ipcChannel(name));
     if (typeof stopEvents === 'function') stopEvents();
+    stopUpdates?.();
   };
 }

@@ -21,6 +21,7 @@ import { NEARBY_ARGS, type NearbyEvents, type NearbyResults } from './features/n
 import { ROOM_ARGS, type RoomEvents, type RoomResults } from './features/rooms.ts';
 import { SERVER_ARGS, type ServerEvents, type ServerResults } from './features/servers.ts';
 import { SETTINGS_ARGS, type SettingsEvents, type SettingsResults } from './features/settings.ts';
+import { UPDATE_ARGS, type UpdateEvents, type UpdateResults } from './features/updates.ts';
 import type { UserEvents } from './features/users.ts';
 import type { ApiCallName, ApiEventName } from './names.ts';
 
@@ -33,6 +34,7 @@ export type { HostStatus, HostView } from './features/hosting.ts';
 export type { RoomJoinResult, RoomPage } from './features/rooms.ts';
 export type { HistoryPage } from './features/messages.ts';
 export type { NearbyServerView } from './features/nearby.ts';
+export type { UpdateStatus } from './features/updates.ts';
 export type { DiscoveryDiagnostics, MulticastSelfTest, NearbyServer, NetworkInterfaceView };
 
 /** Every call's argument schema (a tuple), merged from the features. */
@@ -44,15 +46,32 @@ export const API_ARGS = {
   ...MESSAGE_ARGS,
   ...DM_ARGS,
   ...NEARBY_ARGS,
+  ...UPDATE_ARGS,
 } as const satisfies Record<ApiCallName, z.ZodTuple>;
 
 export type ApiArgs<C extends ApiCallName> = z.infer<(typeof API_ARGS)[C]>;
 
 export interface ApiResults
-  extends SettingsResults, ServerResults, HostingResults, RoomResults, MessageResults, DmResults, NearbyResults {}
+  extends
+    SettingsResults,
+    ServerResults,
+    HostingResults,
+    RoomResults,
+    MessageResults,
+    DmResults,
+    NearbyResults,
+    UpdateResults {}
 
 export interface ApiEvents
-  extends SettingsEvents, ServerEvents, HostingEvents, RoomEvents, MessageEvents, UserEvents, NearbyEvents {}
+  extends
+    SettingsEvents,
+    ServerEvents,
+    HostingEvents,
+    RoomEvents,
+    MessageEvents,
+    UserEvents,
+    NearbyEvents,
+    UpdateEvents {}
 
 // Compile-time checks that the name lists in names.ts and the types here agree exactly.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

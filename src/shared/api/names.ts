@@ -30,6 +30,8 @@ export const API_CALL_NAMES = [
   'listInterfaces',
   'setInterfaceEnabled',
   'runDiagnostics',
+  'getUpdateStatus',
+  'setUpdateChecks',
 ] as const;
 
 export const API_EVENT_NAMES = [
@@ -46,6 +48,7 @@ export const API_EVENT_NAMES = [
   'hostChanged',
   'nearbyChanged',
   'notice',
+  'updateReady',
 ] as const;
 
 export type ApiCallName = (typeof API_CALL_NAMES)[number];

@@ -12,6 +12,7 @@ import { nearbyEvents } from '../features/nearby/nearby-events.ts';
 import { roomEvents } from '../features/rooms/rooms-events.ts';
 import { serverEvents } from '../features/servers/servers-events.ts';
 import { settingsEvents } from '../features/settings/settings-events.ts';
+import { updateEvents } from '../features/updates/updates-events.ts';
 import { connectEvents, type EventWiring } from './api-events.ts';
 import type { AppStore } from './store.ts';
 
@@ -24,6 +25,7 @@ export const FEATURE_EVENTS: readonly EventWiring[] = [
   settingsEvents,
   hostingEvents,
   nearbyEvents,
+  updateEvents,
 ];
 
 /** Wires the API's (and the page link's) events to the store; returns the unsubscribe. */

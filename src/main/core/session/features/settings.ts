@@ -1,4 +1,9 @@
-/** The app and its settings: app info, the display name (applied to every server), links. */
+/**
+ * The app and its settings: app info, the display name (applied to every server), links, and the
+ * update setting (only a packaged desktop app updates itself; its main process answers those calls,
+ * src/main/updates, so the session — shared with the headless server and the browser build —
+ * reports updates as unavailable).
+ */
 import type { ApiResults, ParleyApiCalls } from '../../../../shared/api/contract.ts';
 import { ApiError } from '../../../../shared/api/proxy.ts';
 import { checkDisplayName } from '../../../../shared/text-rules.ts';
@@ -9,7 +14,10 @@ type ServerOutcome = ApiResults['setDisplayName']['servers'][number];
 
 export function settingsCalls(
   ctx: SessionContext,
-): Pick<ParleyApiCalls, 'getAppInfo' | 'getSettings' | 'setDisplayName' | 'openLink'> {
+): Pick<
+  ParleyApiCalls,
+  'getAppInfo' | 'getSettings' | 'setDisplayName' | 'openLink' | 'getUpdateStatus' | 'setUpdateChecks'
+> {
   return {
     getAppInfo: async () => ({ ...ctx.app }),
 
@@ -45,6 +53,12 @@ export function settingsCalls(
       // The desktop app opens links in the system browser (ipc/register-api.ts); a browser opens
       // links itself.
       throw new ApiError('not_supported', 'Opening links is not available here');
+    },
+
+    getUpdateStatus: async () => ({ available: false, checksEnabled: false, readyVersion: null }),
+
+    async setUpdateChecks() {
+      throw new ApiError('not_supported', 'Updates are not available here');
     },
   };
 }

@@ -11,6 +11,7 @@ import { Icon } from '../../components/common/Icon.tsx';
 import { Spinner } from '../../components/common/Spinner.tsx';
 import { DiagnosticsReport } from './DiagnosticsReport.tsx';
 import { LikelyCauses } from './LikelyCauses.tsx';
+import { FirewallDiagnosticsNote } from '../hosting/FirewallHint.tsx';
 
 export function DiagnosticsDialog({ onClose }: { onClose: () => void }) {
   const { api, store } = useParley();
@@ -43,6 +44,7 @@ export function DiagnosticsDialog({ onClose }: { onClose: () => void }) {
           )}
           {diagnostics.status === 'ready' && <DiagnosticsReport result={diagnostics.result} />}
           <LikelyCauses result={diagnostics.status === 'ready' ? diagnostics.result : null} />
+          <FirewallDiagnosticsNote />
         </div>
         <div className="diagnostics__footer">
           <button

@@ -5,6 +5,7 @@ import { checkRoomName } from '../../../../shared/text-rules.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { useSubmission } from '../../hooks/use-submission.ts';
 import { startHosting } from './hosting-commands.ts';
+import { FirewallHint } from './FirewallHint.tsx';
 import { Dialog } from '../../components/common/Dialog.tsx';
 import { Field } from '../../components/common/Field.tsx';
 
@@ -65,6 +66,7 @@ export function HostDialog({ onClose }: { onClose: () => void }) {
           error={port.ok ? null : port.reason}
           hint="Leave empty for the usual port. Change it if another program already uses it."
         />
+        <FirewallHint />
         {problem && (
           <p className="notice notice--error" role="alert">
             {problem}

@@ -1,4 +1,7 @@
-/** Settings: display name (with per-server outcome), network adapters (where discovery runs) and about. */
+/**
+ * Settings: display name (with per-server outcome), network adapters (where discovery runs),
+ * updates (packaged desktop app) and about.
+ */
 import { useState } from 'react';
 import type { DisplayNameResult } from '../../../../shared/api/contract.ts';
 import { useAppState } from '../../hooks/use-parley.ts';
@@ -6,6 +9,7 @@ import { Dialog } from '../../components/common/Dialog.tsx';
 import { DisplayNameForm } from './DisplayNameForm.tsx';
 import { NetworkSettings } from './NetworkSettings.tsx';
 import { RenameResults } from './RenameResults.tsx';
+import { UpdateSettings } from '../updates/UpdateSettings.tsx';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const displayName = useAppState((s) => s.displayName);
@@ -18,6 +22,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         {result && <RenameResults result={result} />}
       </section>
       {appInfo?.canDiscover && <NetworkSettings />}
+      <UpdateSettings />
       <section className="dialog__section dialog__section--muted" aria-label="About">
         <p>
           Parley {appInfo?.version ?? ''} · {appInfo?.platform === 'web' ? 'in the browser' : 'desktop app'}
