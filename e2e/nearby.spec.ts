@@ -131,6 +131,9 @@ test.describe('Host a room', () => {
       await ada.main.getByRole('button', { name: 'Host a room' }).click();
       const dialog = adaPage.getByRole('dialog', { name: 'Host a room' });
       await expect(dialog.getByLabel('Server name (optional)')).toHaveAttribute('placeholder', "Ada's rooms");
+      // The desktop app says what the firewall will ask (here Linux: nothing asks, ufw needs ports).
+      await expect(dialog.getByText(/firewall/i)).toBeVisible();
+      await shot(adaPage, 'host-dialog');
       await dialog.getByRole('button', { name: 'Start hosting' }).click();
       await expect(dialog).toBeHidden({ timeout: 15_000 });
       await expect(ada.sidebar.getByText("Hosting Ada's rooms")).toBeVisible();
