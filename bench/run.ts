@@ -1,7 +1,9 @@
 /**
  * `npm run bench` runs every benchmark in sequence; `npm run bench -- burst join` runs some.
  * `npm run bench -- --list` lists them. `npm run bench -- --vs ngircd [burst paced one-hop]
- * [--pairs N]` runs those loads against ngIRCd and Parley side by side instead (bench/vs-ngircd.ts). Each benchmark starts the real headless server as a child
+ * [--pairs N]` runs those loads against ngIRCd and Parley side by side instead (bench/vs-ngircd.ts).
+ * `--receiver-procs K` (or PARLEY_BENCH_RECEIVER_PROCS) spreads the fan-out loads' receivers over K
+ * load-generator processes (bench/lib/receiver-pool.ts). Each benchmark starts the real headless server as a child
  * process on 127.0.0.1 with a temp data folder (see bench/lib/server-process.ts) and stops it.
  *
  * Prints a results table (PASS/MISS against the targets from the issue) and a machine line.
@@ -16,6 +18,7 @@ import { burst, paced } from './fanout.ts';
 import { joinLarge } from './join-large.ts';
 import { oneHop } from './one-hop.ts';
 import { scale } from './scale.ts';
+import { receiverProcsWanted } from './lib/receiver-pool.ts';
 import { formatTable, type Benchmark, type ResultRow } from './lib/report.ts';
 import { DEFAULT_PAIRS, ngircdLine, pairsWanted, VS_NGIRCD } from './vs-ngircd.ts';
 
@@ -37,19 +40,25 @@ function usage(): string {
   const names = BENCHMARKS.map((b) => `  ${b.name.padEnd(12)} ${b.title}`).join('\n');
   const vs = VS_NGIRCD.map((b) => `  ${b.name.padEnd(12)} ${b.title}`).join('\n');
   return (
-    `Usage: npm run bench [-- <name>...]\n       npm run bench -- --vs ngircd [<name>...] [--pairs N]\n\n` +
+    `Usage: npm run bench [-- <name>...] [--receiver-procs K]\n` +
+    `       npm run bench -- --vs ngircd [<name>...] [--pairs N] [--receiver-procs K]\n\n` +
     `Benchmarks:\n${names}\n  ${'fanout'.padEnd(12)} burst + paced\n\n` +
-    `With --vs ngircd (${DEFAULT_PAIRS} pairs unless --pairs N or PARLEY_BENCH_PAIRS):\n${vs}\n`
+    `With --vs ngircd (${DEFAULT_PAIRS} pairs unless --pairs N or PARLEY_BENCH_PAIRS):\n${vs}\n\n` +
+    `--receiver-procs K (or PARLEY_BENCH_RECEIVER_PROCS): burst and paced read their receivers in K\n` +
+    `load-generator processes instead of 1 (the same design against every target).\n`
   );
 }
 
-/** Splits off `--vs <name>` and `--pairs <n>` (read again by bench/vs-ngircd.ts) from the names. */
+/**
+ * Splits off `--vs <name>`, `--pairs <n>` (read again by bench/vs-ngircd.ts) and
+ * `--receiver-procs <k>` (read again by bench/lib/receiver-pool.ts) from the names.
+ */
 function parseArgs(args: string[]): { vs: string | undefined; names: string[] } {
   let vs: string | undefined;
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--vs') vs = args[++i] ?? '';
-    else if (args[i] === '--pairs') i++;
+    else if (args[i] === '--pairs' || args[i] === '--receiver-procs') i++;
     else names.push(args[i]!);
   }
   return { vs, names };
@@ -66,13 +75,13 @@ async function main(): Promise<number> {
     process.stderr.write(`--vs knows only ngircd, not ${JSON.stringify(vs)}\n\n${usage()}`);
     return 2;
   }
-  if (vs !== undefined) {
-    try {
-      pairsWanted();
-    } catch (error) {
-      process.stderr.write(`${(error as Error).message}\n`);
-      return 2;
-    }
+  let receiverProcs: number;
+  try {
+    if (vs !== undefined) pairsWanted();
+    receiverProcs = receiverProcsWanted();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
   }
   const pool = vs === undefined ? BENCHMARKS : VS_NGIRCD;
   const wanted = new Set(names.flatMap((a) => GROUPS[a] ?? [a]));
@@ -85,6 +94,7 @@ async function main(): Promise<number> {
 
   const machine = machineLine();
   process.stdout.write(`${machine}\n`);
+  if (receiverProcs > 1) process.stdout.write(`load generator: fan-out receivers read by ${receiverProcs} processes\n`);
   // Fetched and unpacked here on the first run, so that a missing apt-get is reported before any load.
   if (vs === 'ngircd') {
     try {

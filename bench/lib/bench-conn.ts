@@ -68,6 +68,23 @@ export class BenchConn {
     return new BenchConn(await connectSocket(port, HOST, timeoutMs));
   }
 
+  /** Wraps a socket another process connected and handed over (lib/receiver-child.ts). */
+  static adopt(socket: Socket): BenchConn {
+    const conn = new BenchConn(socket);
+    socket.resume();
+    return conn;
+  }
+
+  /** See RawConn.detach (lib/target.ts). */
+  detach(): Socket {
+    if (this.decoder.pendingBytes > 0 || this.pending.size > 0) {
+      throw new Error('cannot hand over a connection with a partial frame or a request in flight');
+    }
+    this.socket.pause();
+    for (const event of ['data', 'error', 'close']) this.socket.removeAllListeners(event);
+    return this.socket;
+  }
+
   /** Connects and completes hello. */
   static async hello(port: number, name: string): Promise<BenchConn> {
     const conn = await BenchConn.open(port);

@@ -52,26 +52,35 @@ export function machineCpu(): MachineCpu {
 }
 
 /**
- * Measures one phase: the server's CPU, this process's CPU, and what the rest of the machine used
- * (busy time not accounted to either, plus steal).
+ * Measures one phase: the server's CPU, the load generator's CPU (this process and its receiver
+ * processes, `loadPids`), and what the rest of the machine used (busy time not accounted to
+ * either, plus steal).
  */
 export class CpuMeter {
   private readonly serverPid: number;
   private readonly server0: number;
   private readonly own0: NodeJS.CpuUsage;
+  private readonly loadPids: readonly number[];
+  private readonly helpers0: number;
   private readonly machine0: MachineCpu;
 
-  constructor(serverPid: number) {
+  constructor(serverPid: number, loadPids: readonly number[] = []) {
     this.serverPid = serverPid;
     this.server0 = processCpuSeconds(serverPid);
+    this.loadPids = loadPids;
+    this.helpers0 = this.helpersCpu();
     this.own0 = process.cpuUsage();
     this.machine0 = machineCpu();
+  }
+
+  private helpersCpu(): number {
+    return this.loadPids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
   }
 
   read(): { server: number; load: number; others: number; steal: number } {
     const server = processCpuSeconds(this.serverPid) - this.server0;
     const used = process.cpuUsage(this.own0);
-    const load = (used.user + used.system) / 1e6;
+    const load = (used.user + used.system) / 1e6 + (this.helpersCpu() - this.helpers0);
     const machine = machineCpu();
     const others = Math.max(0, machine.busy - this.machine0.busy - server - load);
     return { server, load, others, steal: machine.steal - this.machine0.steal };

@@ -10,8 +10,14 @@
  * Every receiver must get every message exactly once, and (where the target acknowledges) every
  * send must be acknowledged; the run is complete when both hold. Before the measurement, 200 paced
  * messages warm up both processes' JITs.
+ *
+ * With --receiver-procs K (lib/receiver-pool.ts) the receivers are read by K processes instead of
+ * this one alone; the children run the same receive path and checks and send their arrival times
+ * back, merged here into the same arrays, so the statistics below do not change. Their CPU counts
+ * as load-generator CPU. K = 1, the default, is this process alone.
  */
 import { CpuMeter } from './cpu.ts';
+import { ReceiverPool, receiverProcsWanted } from './receiver-pool.ts';
 import { markWindow, nowNs, sleep, summarize, type Summary } from './stats.ts';
 import { NOT_A_MESSAGE, type RawConn, type Target } from './target.ts';
 
@@ -43,12 +49,14 @@ export interface FanoutResult {
 async function raceFailures(
   label: string,
   target: Target,
+  pool: ReceiverPool,
   done: Promise<void>,
   problems: string[],
   timeoutMs: number,
   progress: () => string,
 ): Promise<void> {
-  const conns: RawConn[] = [target.sender, ...target.receivers];
+  // Receivers handed to a child are watched there (a close is reported as a problem).
+  const conns: RawConn[] = [target.sender, ...pool.local.map((l) => l.conn)];
   let timer: NodeJS.Timeout | undefined;
   let watch: NodeJS.Timeout | undefined;
   const failed = new Promise<never>((_, reject) => {
@@ -61,29 +69,33 @@ async function raceFailures(
   });
   try {
     await Promise.race([done, failed]);
+    // A duplicate counts towards the total too: a problem recorded just before the end still counts.
+    if (problems.length > 0) throw new Error(`${label}: ${problems.slice(0, 5).join('; ')}`);
   } finally {
     clearTimeout(timer);
     clearInterval(watch);
   }
 }
 
-function clearHandlers(target: Target): void {
-  for (const conn of [target.sender, ...target.receivers]) conn.rawHandler = undefined;
+function clearHandlers(target: Target, pool: ReceiverPool): void {
+  for (const conn of [target.sender, ...pool.local.map((l) => l.conn)]) conn.rawHandler = undefined;
 }
 
 /** Messages 0 … WARMUP_MESSAGES - 1, one per millisecond, not measured (but checked). */
-async function warmUp(target: Target): Promise<void> {
-  const { sender, receivers } = target;
+async function warmUp(target: Target, pool: ReceiverPool): Promise<void> {
+  const { sender } = target;
   const problems: string[] = [];
   let seen = 0;
   let acks = 0;
-  const wanted = WARMUP_MESSAGES * receivers.length;
+  const wanted = WARMUP_MESSAGES * pool.local.length;
   let finished: () => void = () => {};
-  const done = new Promise<void>((resolve) => (finished = resolve));
+  const localDone = new Promise<void>((resolve) => (finished = resolve));
   const check = () => {
     if (seen === wanted && (!target.acks || acks === WARMUP_MESSAGES)) finished();
   };
-  for (const r of receivers) {
+  const remote = await pool.phase(0, WARMUP_MESSAGES, problems);
+  const done = Promise.all([localDone, remote.done]).then(() => undefined);
+  for (const { conn: r } of pool.local) {
     r.rawHandler = (payload) => {
       const index = target.messageIndex(payload);
       if (index === NOT_A_MESSAGE) {
@@ -108,16 +120,41 @@ async function warmUp(target: Target): Promise<void> {
     }
   })();
   try {
-    await raceFailures(`${target.name} warm-up`, target, done, problems, WARMUP_TIMEOUT_MS, () => `${seen}/${wanted}`);
+    await raceFailures(
+      `${target.name} warm-up`,
+      target,
+      pool,
+      done,
+      problems,
+      WARMUP_TIMEOUT_MS,
+      () => `${seen}/${wanted} local deliveries, ${remote.finished}/${pool.size - 1} receiver processes done`,
+    );
     await sending;
   } finally {
-    clearHandlers(target);
+    clearHandlers(target, pool);
   }
 }
 
-/** Warm-up, then MESSAGES messages (all at once, or paced), every arrival collected and checked. */
-export async function runFanout(target: Target, mode: FanoutMode, messages = MESSAGES): Promise<FanoutResult> {
-  await warmUp(target);
+/**
+ * Warm-up, then MESSAGES messages (all at once, or paced), every arrival collected and checked;
+ * the receivers read by `receiverProcs` processes (lib/receiver-pool.ts).
+ */
+export async function runFanout(
+  target: Target,
+  mode: FanoutMode,
+  messages = MESSAGES,
+  receiverProcs = receiverProcsWanted(),
+): Promise<FanoutResult> {
+  const pool = await ReceiverPool.start(target, receiverProcs);
+  try {
+    await warmUp(target, pool);
+    return await measure(target, pool, mode, messages);
+  } finally {
+    await pool.stop();
+  }
+}
+
+async function measure(target: Target, pool: ReceiverPool, mode: FanoutMode, messages: number): Promise<FanoutResult> {
   const { sender, receivers } = target;
   const count = receivers.length;
   const total = count * messages;
@@ -126,16 +163,19 @@ export async function runFanout(target: Target, mode: FanoutMode, messages = MES
   const sendNs = new Float64Array(messages);
   const arrivalNs = new Float64Array(total);
   let delivered = 0;
+  const localTotal = pool.local.length * messages;
   let acks = 0;
   const wantAcks = target.acks ? messages : 0;
   const problems: string[] = [];
   let finished: () => void = () => {};
-  const done = new Promise<void>((resolve) => (finished = resolve));
+  const localDone = new Promise<void>((resolve) => (finished = resolve));
   const check = () => {
-    if (delivered === total && acks === wantAcks) finished();
+    if (delivered === localTotal && acks === wantAcks) finished();
   };
+  const remote = await pool.phase(base, messages, problems);
+  const done = Promise.all([localDone, remote.done]).then(() => undefined);
 
-  receivers.forEach((conn, r) => {
+  for (const { conn, receiver: r } of pool.local) {
     const offset = r * messages;
     conn.rawHandler = (payload, t) => {
       const index = target.messageIndex(payload);
@@ -151,9 +191,9 @@ export async function runFanout(target: Target, mode: FanoutMode, messages = MES
       }
       if (arrivalNs[offset + i] !== 0) problems.push(`receiver ${r}: message ${index} twice`);
       arrivalNs[offset + i] = t;
-      if (++delivered === total) check();
+      if (++delivered === localTotal) check();
     };
-  });
+  }
   sender.rawHandler = (payload) => {
     if (target.isAck(payload)) {
       if (++acks === wantAcks) check();
@@ -164,8 +204,9 @@ export async function runFanout(target: Target, mode: FanoutMode, messages = MES
     }
   };
 
-  const readBefore = receivers.reduce((sum, c) => sum + c.socket.bytesRead, 0);
-  const meter = new CpuMeter(target.pid);
+  const localBytes = () => pool.local.reduce((sum, l) => sum + l.conn.socket.bytesRead, 0);
+  const readBefore = localBytes();
+  const meter = new CpuMeter(target.pid, pool.pids);
   const t0 = nowNs();
   let pacer: NodeJS.Timeout | undefined;
   if (mode === 'burst') {
@@ -189,17 +230,27 @@ export async function runFanout(target: Target, mode: FanoutMode, messages = MES
     await raceFailures(
       `${target.name} ${mode}`,
       target,
+      pool,
       done,
       problems,
       RUN_TIMEOUT_MS,
-      () => `${delivered}/${total} deliveries, ${acks}/${wantAcks} acks`,
+      () =>
+        `${delivered}/${localTotal} local deliveries, ${remote.finished}/${pool.size - 1} receiver processes done, ` +
+        `${acks}/${wantAcks} acks`,
     );
   } finally {
     clearTimeout(pacer);
-    clearHandlers(target);
+    clearHandlers(target, pool);
   }
   const cpu = meter.read();
-  const bytesRead = receivers.reduce((sum, c) => sum + c.socket.bytesRead, 0) - readBefore;
+  let bytesRead = localBytes() - readBefore;
+  // The children's arrivals, into the same array (their times are already in this process's clock).
+  for (const child of remote.results) {
+    bytesRead += child.bytesRead;
+    child.receivers.forEach((r, j) => {
+      arrivalNs.set(child.arrivalNs.subarray(j * messages, (j + 1) * messages), r * messages);
+    });
+  }
 
   let last = 0;
   const latencies = new Float64Array(total);

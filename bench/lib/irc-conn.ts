@@ -88,6 +88,23 @@ export class IrcConn {
     return new IrcConn(await connectSocket(port, host, timeoutMs));
   }
 
+  /** Wraps a socket another process registered and handed over (lib/receiver-child.ts). */
+  static adopt(socket: Socket): IrcConn {
+    const conn = new IrcConn(socket);
+    socket.resume();
+    return conn;
+  }
+
+  /** See RawConn.detach (lib/target.ts). */
+  detach(): Socket {
+    if (this.partial || this.waiters.size > 0) {
+      throw new Error('cannot hand over a connection with a partial line or a command in flight');
+    }
+    this.socket.pause();
+    for (const event of ['data', 'error', 'close']) this.socket.removeAllListeners(event);
+    return this.socket;
+  }
+
   /** Connects and registers (NICK, USER), resolving on 001 RPL_WELCOME. */
   static async register(port: number, nick: string): Promise<IrcConn> {
     const conn = await IrcConn.open(port);

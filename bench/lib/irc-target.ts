@@ -11,7 +11,8 @@ import { mapLimit, messageText } from './bench-conn.ts';
 import { IrcConn } from './irc-conn.ts';
 import { NGIRCD_OPER, NgircdProcess } from './ngircd.ts';
 import { TEXT_BYTES } from './parley-target.ts';
-import { digitsAt, excerpt, NOT_A_MESSAGE, startsWith, UNEXPECTED_MESSAGE, type Target } from './target.ts';
+import { recogniser, type ReceiverSpec } from './recogniser.ts';
+import { excerpt, type Target } from './target.ts';
 
 const CHANNEL = '#bench';
 /** messageText(i) begins so: the index follows at a fixed offset. */
@@ -45,7 +46,8 @@ export async function ircTarget(receivers: number): Promise<Target> {
     // As Parley's ping: once each PONG is back, every JOIN line queued before it has been read.
     await mapLimit(conns, 50, (c) => c.sync());
 
-    const prefix = Buffer.from(`:${welcome} PRIVMSG ${CHANNEL} :${TEXT_HEAD}`);
+    const receiverSpec: ReceiverSpec = { kind: 'irc-prefix', prefix: `:${welcome} PRIVMSG ${CHANNEL} :${TEXT_HEAD}` };
+    const recognise = recogniser(receiverSpec);
     return {
       name: 'ngIRCd',
       pid: server.pid,
@@ -56,14 +58,11 @@ export async function ircTarget(receivers: number): Promise<Target> {
       receivers: members,
       acks: false,
       encode: (index) => Buffer.from(`PRIVMSG ${CHANNEL} :${messageText(index, TEXT_BYTES)}\r\n`),
-      messageIndex: (line) => {
-        if (!startsWith(line, prefix)) return NOT_A_MESSAGE;
-        const index = digitsAt(line, prefix.length);
-        return index >= 0 ? index : UNEXPECTED_MESSAGE;
-      },
+      receiverSpec,
+      messageIndex: recognise.messageIndex,
       isAck: () => false,
-      // Nothing else is expected during a run: a NOTICE, ERROR or numeric means something is off.
-      problem: (line) => excerpt(line),
+      // Nothing else is expected during a run, at the sender either (see lib/recogniser.ts).
+      problem: (line, at) => (at === 'sender' ? excerpt(line) : recognise.problem(line)),
       stop: async () => {
         for (const c of conns) c.destroy();
         await server.stop();

@@ -9,22 +9,14 @@
 import { encodeFrame } from '../../src/main/core/framing/frame-codec.ts';
 import { BenchConn, mapLimit, messageText } from './bench-conn.ts';
 import { ServerProcess, startRelay } from './server-process.ts';
-import { digitsAt, excerpt, NOT_A_MESSAGE, startsWith, UNEXPECTED_MESSAGE, type Target } from './target.ts';
+import { recogniser, type ReceiverSpec } from './recogniser.ts';
+import { excerpt, startsWith, type Target } from './target.ts';
+
+export { messageSeq, TYPE_MESSAGE } from './recogniser.ts';
 
 export const TEXT_BYTES = 100;
 
-const MESSAGE_PREFIX = Buffer.from('{"type":"message","message":{"seq":');
-export const TYPE_MESSAGE = Buffer.from('{"type":"message"');
 export const TYPE_RESULT = Buffer.from('{"type":"result"');
-/** A send frame as the relay forwards it: `id` is index + 1 (see sendFrame). */
-const SEND_PREFIX = Buffer.from('{"type":"send","id":');
-
-/** The room seq of a message event: digits at a fixed offset, or (other key order) a JSON parse. */
-export function messageSeq(payload: Buffer): number {
-  if (startsWith(payload, MESSAGE_PREFIX)) return digitsAt(payload, MESSAGE_PREFIX.length);
-  if (!startsWith(payload, TYPE_MESSAGE)) return -1;
-  return (JSON.parse(payload.toString('utf8')) as { message: { seq: number } }).message.seq;
-}
 
 /** The send frame of message `index` (the text has its index in it, as the IRC targets' do). */
 function sendFrame(room: string, index: number): Buffer {
@@ -55,6 +47,8 @@ export async function parleyTarget(receivers: number): Promise<Target> {
     // A ping answered on every connection means every member_joined event queued before it
     // has been read: the receivers are quiet when the measurement starts.
     await mapLimit(conns, 50, (c) => c.call({ type: 'ping' }));
+    const receiverSpec: ReceiverSpec = { kind: 'parley-seq', firstSeq };
+    const recognise = recogniser(receiverSpec);
     return {
       name: 'Parley',
       pid: server.pid,
@@ -65,14 +59,10 @@ export async function parleyTarget(receivers: number): Promise<Target> {
       receivers: members,
       acks: true,
       encode: (index) => sendFrame(roomId, index),
-      messageIndex: (payload) => {
-        const seq = messageSeq(payload);
-        if (seq === -1) return NOT_A_MESSAGE;
-        return seq >= firstSeq ? seq - firstSeq : UNEXPECTED_MESSAGE;
-      },
+      receiverSpec,
+      messageIndex: recognise.messageIndex,
       isAck: (payload) => startsWith(payload, TYPE_RESULT),
-      // Other events (e.g. presence) are harmless; an error (e.g. slow_consumer) is not.
-      problem: (payload, at) => (at === 'sender' || payload.includes('"error"') ? excerpt(payload) : undefined),
+      problem: (payload, at) => (at === 'sender' ? excerpt(payload) : recognise.problem(payload)),
       stop: async () => {
         for (const c of conns) c.destroy();
         await server.stop();
@@ -99,6 +89,8 @@ export async function relayTarget(): Promise<Target> {
     const b = await BenchConn.open(relay.port);
     conns.push(b);
     let stopped = false;
+    const receiverSpec: ReceiverSpec = { kind: 'parley-send-id' };
+    const recognise = recogniser(receiverSpec);
     return {
       name: 'relay',
       pid: relay.pid,
@@ -109,13 +101,10 @@ export async function relayTarget(): Promise<Target> {
       receivers: [b],
       acks: true,
       encode: (index) => sendFrame('relay', index),
-      messageIndex: (payload) => {
-        if (!startsWith(payload, SEND_PREFIX)) return NOT_A_MESSAGE;
-        const id = digitsAt(payload, SEND_PREFIX.length);
-        return id > 0 ? id - 1 : UNEXPECTED_MESSAGE;
-      },
+      receiverSpec,
+      messageIndex: recognise.messageIndex,
       isAck: (payload) => startsWith(payload, TYPE_RESULT),
-      problem: (payload) => excerpt(payload),
+      problem: (payload, at) => (at === 'sender' ? excerpt(payload) : recognise.problem(payload)),
       stop: async () => {
         stopped = true;
         for (const c of conns) c.destroy();

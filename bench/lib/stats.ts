@@ -2,6 +2,15 @@
 
 const ORIGIN = process.hrtime.bigint();
 
+/**
+ * process.hrtime.bigint() when this module loaded: nowNs() is relative to it. A receiver process
+ * (lib/receiver-child.ts) adds the difference of two processes' origins to translate its nowNs()
+ * into the parent's.
+ */
+export function originNs(): bigint {
+  return ORIGIN;
+}
+
 /** Nanoseconds since this module loaded (process.hrtime, monotonic; exact as a double for ~100 days). */
 export function nowNs(): number {
   return Number(process.hrtime.bigint() - ORIGIN);

@@ -6,12 +6,18 @@
  */
 import type { Socket } from 'node:net';
 import type { RawHandler } from './bench-conn.ts';
+import type { ReceiverSpec } from './recogniser.ts';
 
 /** BenchConn (Parley frames) and IrcConn (IRC lines) both look like this during the measured phase. */
 export interface RawConn {
   readonly socket: Socket;
   rawHandler: RawHandler | undefined;
   readonly closed: boolean;
+  /**
+   * Hands the socket over (lib/receiver-pool.ts): stops reading, drops this object's listeners
+   * and returns the socket; throws when a partial frame or line is buffered (it would be lost).
+   */
+  detach(): Socket;
 }
 
 export interface Target {
@@ -30,6 +36,8 @@ export interface Target {
   readonly acks: boolean;
   /** The bytes the sender writes for message `index` (0, 1, 2, … in the order they are sent). */
   encode(index: number): Buffer;
+  /** How a receiver recognises message i, for a receiver process to rebuild messageIndex from. */
+  readonly receiverSpec: ReceiverSpec;
   /**
    * The index of the message a receiver's payload carries; NOT_A_MESSAGE for other payloads;
    * UNEXPECTED_MESSAGE for a message that carries no index this run sent.
