@@ -38,6 +38,9 @@ describe('the firewall prompt', () => {
     expect(firewallDiagnosticsText('windows')).toMatch(/Windows Defender Firewall.*private networks/);
     expect(firewallDiagnosticsText('macos')).toMatch(/macOS.*Firewall/);
     for (const os of ['windows', 'macos', 'linux', 'other'] as const) expect(firewallHint(os)).toMatch(/allow/i);
+    // Linux asks nothing: the line says which ports a firewall such as ufw must let through.
+    expect(firewallHint('linux')).toMatch(/TCP port \(7275.*UDP port 5353/);
+    expect(firewallDiagnosticsText('linux')).toMatch(/TCP port.*UDP port 5353/);
   });
 
   it('is explained in the Host a room dialog of the desktop app', async () => {

@@ -24,7 +24,7 @@ export function firewallHint(os: DesktopOs): string {
     case 'macos':
       return 'The first time you host, macOS may ask whether Parley may accept incoming network connections: choose Allow.';
     case 'linux':
-      return 'If a firewall runs on this computer (such as ufw), allow Parley’s port so others can join.';
+      return 'If a firewall runs on this computer (such as ufw), allow Parley’s TCP port (7275 unless you choose another above) and UDP port 5353, so others can find and join it.';
     default:
       return 'If your computer asks whether Parley may accept incoming connections, choose Allow.';
   }
@@ -38,7 +38,7 @@ export function firewallDiagnosticsText(os: DesktopOs): string {
     case 'macos':
       return 'When you host, macOS asks once whether Parley may accept incoming network connections. If you chose Deny, others cannot join: allow Parley under System Settings › Network › Firewall › Options.';
     case 'linux':
-      return 'When you host, a firewall on this computer (such as ufw) may block others from joining: allow Parley’s port, or the mDNS port 5353/udp for being found.';
+      return 'When you host, a firewall on this computer (such as ufw) may keep others out: allow Parley’s TCP port (the hosting card shows it) so they can join, and UDP port 5353 (mDNS) so they can find it.';
     default:
       return 'When you host, your computer’s firewall may ask whether Parley may accept incoming connections: choose Allow.';
   }
