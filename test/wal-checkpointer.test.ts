@@ -10,7 +10,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE, HistoryStore, IDLE_CHECKPOINT_MS } from '../src/main/core/store/history-store.ts';
-import { CHECKPOINT_POLL_MS, type WalCheckpointer } from '../src/main/core/store/wal-checkpointer.ts';
+import { CHECKPOINT_POLL_MS, WalCheckpointer } from '../src/main/core/store/wal-checkpointer.ts';
 import type { ChatMessage } from '../src/shared/protocol/server-frames.ts';
 import { cleanupAll, onCleanup, tempDir, waitFor } from './support/harness.ts';
 
@@ -73,10 +73,14 @@ describe('the WAL checkpointer thread', () => {
     for (let i = 0; i < 100; i++) write(5);
     expect(databaseBytes()).toBe(before);
     // Well within IDLE_CHECKPOINT_MS: only the thread can have copied the pages into the file.
-    await waitFor(() => databaseBytes() > before + 64 * 1024, 'the pages copied into the database', 900);
+    // (The thread counts a checkpoint once it has returned, after the pages are in the file.)
+    await waitFor(
+      () => databaseBytes() > before + 64 * 1024 && store.checkpointerStats()!.checkpoints > 0,
+      'the pages copied into the database by the thread',
+      900,
+    );
     expect(walFileBytes(dir)).toBeGreaterThan(0); // not truncated: that is the idle checkpoint's job
     expect(store.checkpointerStats()).toMatchObject({ failures: 0 });
-    expect(store.checkpointerStats()!.checkpoints).toBeGreaterThan(0);
   });
 
   it('under paced writes with no idle moment the WAL stays as bounded as before (SQLite’s 1000 pages)', async () => {
@@ -132,5 +136,27 @@ describe('the WAL checkpointer thread', () => {
     const again = HistoryStore.open(dir);
     onCleanup(() => again.close());
     expect(again.lastSeq(room.id)).toBe(written());
+  });
+});
+
+describe('a checkpointer thread that cannot open its database', () => {
+  it('does not make stop() wait, even before its death is reported', async () => {
+    const deaths: unknown[] = [];
+    const checkpointer = new WalCheckpointer({
+      path: join(tempDir(), 'no-such-folder', DATABASE_FILE),
+      synchronous: 'NORMAL',
+      onDeath: (error) => deaths.push(error),
+    });
+    // Keep this thread busy while the checkpointer starts and fails: its death event cannot be
+    // handled here before stop() runs, which is when stop() used to wait for it (5 s).
+    const busyUntil = Date.now() + 1500;
+    while (Date.now() < busyUntil) {
+      /* spin */
+    }
+    expect(deaths).toHaveLength(0);
+    const started = Date.now();
+    checkpointer.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+    await checkpointer.exited();
   });
 });

@@ -14,6 +14,7 @@ import { SessionManager } from './core/session/session-manager.ts';
 import { registerApi } from './ipc/register-api.ts';
 import { passStartupChecks } from './startup-checks.ts';
 import { loadElectronUpdater } from './updates/electron-updater.ts';
+import { canSelfUpdate } from './updates/self-update-support.ts';
 import { UpdateChecker } from './updates/update-checker.ts';
 import { UpdateSettingsFile } from './updates/update-settings-file.ts';
 import {
@@ -68,12 +69,16 @@ function start(): void {
     mainWindow = win;
   };
 
+  /** Where quitting is (before-quit below): once it started, no window opens again. */
+  let quitState: 'running' | 'closing' | 'closed' = 'running';
+
   // One instance per user (per profile folder): a second launch brings this one's window back, or
   // opens it again (macOS keeps running with every window closed).
   let started = false;
   app.on('second-instance', () => {
     if (!mainWindow) {
-      if (started) openWindow();
+      // While quitting, the IPC handlers are gone: a new window would be dead, and closed by the quit.
+      if (started && quitState === 'running') openWindow();
       return;
     }
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -112,9 +117,10 @@ function start(): void {
       discovery,
       logger: log,
     });
-    // Packaged builds only (UpdateChecker.start); the first check waits until well after start.
+    // Packaged builds that can replace themselves only (not a deb or rpm: canSelfUpdate); the
+    // first check waits until well after start.
     const updates = new UpdateChecker({
-      isPackaged: app.isPackaged,
+      isPackaged: app.isPackaged && canSelfUpdate(process.platform, process.env),
       settings: new UpdateSettingsFile(app.getPath('userData')),
       loadUpdater: () => loadElectronUpdater(log),
       logger: log,
@@ -137,7 +143,7 @@ function start(): void {
     started = true;
     updates.start();
     app.on('activate', () => {
-      if (!mainWindow) openWindow();
+      if (!mainWindow && quitState === 'running') openWindow();
     });
   });
 
@@ -147,7 +153,6 @@ function start(): void {
 
   // Quit cleanly: hold the quit until the session is closed (hosting stopped with a goodbye to its
   // clients, connections closed) and the profile is on disk, then quit for real.
-  let quitState: 'running' | 'closing' | 'closed' = 'running';
   app.on('before-quit', (event) => {
     if (quitState === 'closed') return;
     event.preventDefault();

@@ -4,13 +4,23 @@
  * — and an Electron release once shipped with it broken. Without it the app would open a window
  * whose "Host a room" fails obscurely; this says what happened instead, and quits.
  */
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { app, dialog } from 'electron';
 
 export type CheckResult = { ok: true } | { ok: false; problem: string };
 
+/**
+ * An in-memory database, with node:sqlite looked up at run time: a static import of a builtin the
+ * runtime lacks fails while this module loads, before any check could say so.
+ */
+function openMemoryDatabase(): DatabaseSync {
+  const sqlite = process.getBuiltinModule('node:sqlite') as typeof import('node:sqlite') | undefined;
+  if (!sqlite) throw new Error('this build of Electron has no node:sqlite module');
+  return new sqlite.DatabaseSync(':memory:');
+}
+
 /** Opens an in-memory database and runs a statement; never throws. */
-export function checkSqlite(open: () => DatabaseSync = () => new DatabaseSync(':memory:')): CheckResult {
+export function checkSqlite(open: () => DatabaseSync = openMemoryDatabase): CheckResult {
   try {
     const db = open();
     try {

@@ -31,7 +31,7 @@ async function startMain(
 }
 
 afterEach(async () => {
-  vi.doUnmock('node:sqlite');
+  vi.restoreAllMocks();
   await cleanupAll();
 });
 
@@ -121,22 +121,48 @@ describe('the main entry', () => {
     expect(electron.FakeBrowserWindow.getAllWindows()).toHaveLength(1);
   });
 
-  it('when node:sqlite is broken: an error box and an exit, no window, no handlers', async () => {
-    vi.doMock('node:sqlite', () => ({
-      DatabaseSync: class {
-        constructor() {
-          throw new Error('sqlite is broken in this build');
-        }
+  /** Replaces what process.getBuiltinModule('node:sqlite') returns, as a broken build would. */
+  function breakSqlite(replacement: unknown): void {
+    const real = process.getBuiltinModule.bind(process);
+    vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) =>
+      id === 'node:sqlite' ? replacement : real(id)) as typeof process.getBuiltinModule);
+  }
+
+  it.each([
+    [
+      'broken',
+      {
+        DatabaseSync: class {
+          constructor() {
+            throw new Error('sqlite is broken in this build');
+          }
+        },
       },
-    }));
+      'sqlite is broken in this build',
+    ],
+    // A static import of a missing builtin would fail while the module loads, before any check.
+    ['missing', undefined, 'has no node:sqlite module'],
+  ])('when node:sqlite is %s: an error box and an exit, no window, no handlers', async (_, replacement, said) => {
+    breakSqlite(replacement);
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { electron } = await startMain();
     consoleError.mockRestore();
+    vi.mocked(process.getBuiltinModule).mockRestore();
     expect(electron.dialog.showErrorBox).toHaveBeenCalledTimes(1);
-    expect(electron.dialog.showErrorBox.mock.calls[0]![1]).toContain('sqlite is broken in this build');
+    expect(electron.dialog.showErrorBox.mock.calls[0]![1]).toContain(said);
     expect(electron.app.exit).toHaveBeenCalledWith(1);
     expect(electron.FakeBrowserWindow.instances).toHaveLength(0);
     expect(electron.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('a second launch while quitting opens no window (its handlers are already gone)', async () => {
+    const { electron } = await startMain();
+    electron.FakeBrowserWindow.instances[0]!.destroy();
+    electron.app.emit('before-quit', { preventDefault: vi.fn() });
+    electron.app.emit('second-instance');
+    electron.app.emit('activate');
+    expect(electron.FakeBrowserWindow.getAllWindows()).toHaveLength(0);
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalled());
   });
 
   it('gives the window resources/icon.png from the app root (not on macOS: the bundle icon)', async () => {

@@ -44,6 +44,7 @@ import {
   parseUpdateSettings,
   UpdateSettingsFile,
 } from '../../src/main/updates/update-settings-file.ts';
+import { canSelfUpdate } from '../../src/main/updates/self-update-support.ts';
 
 const HOUR = 60 * 60 * 1000;
 const START = Date.UTC(2026, 0, 10, 9, 0, 0);
@@ -55,7 +56,8 @@ function fakeUpdater() {
     onDownloaded: (listener: (version: string) => void) => void events.on('downloaded', listener),
     onError: (listener: (error: unknown) => void) => void events.on('error', listener),
     download: (version: string) => events.emit('downloaded', version),
-  } satisfies Updater & { download(version: string): void };
+    fail: (error: unknown) => events.emit('error', error),
+  } satisfies Updater & { download(version: string): void; fail(error: unknown): void };
   return updater;
 }
 
@@ -187,6 +189,24 @@ describe('UpdateChecker', () => {
     checker.stop();
   });
 
+  it('an offline check is one warning, though electron-updater also emits error for it', async () => {
+    const { checker, updater, records } = setup();
+    updater.checkForUpdates.mockImplementationOnce(async () => {
+      // As electron-updater does: the 'error' event, then the rejected promise.
+      updater.fail(new Error('net::ERR_INTERNET_DISCONNECTED'));
+      throw new Error('net::ERR_INTERNET_DISCONNECTED');
+    });
+    checker.start();
+    await vi.advanceTimersByTimeAsync(FIRST_CHECK_DELAY_MS);
+    expect(records.filter((r) => r.level === 'warn').map((r) => r.msg)).toEqual([
+      expect.stringMatching(/update check failed/),
+    ]);
+    // An error outside a check (a failed background download) is still reported.
+    updater.fail(new Error('download interrupted'));
+    expect(records.filter((r) => r.level === 'warn')).toHaveLength(2);
+    checker.stop();
+  });
+
   it('a failure to load electron-updater is logged and retried the next day', async () => {
     const { checker, loadUpdater, records } = setup();
     loadUpdater.mockRejectedValueOnce(new Error('Cannot find module'));
@@ -282,5 +302,17 @@ describe('loadElectronUpdater', () => {
     auto.emit('error', new Error('offline'));
     expect(downloaded).toHaveBeenCalledWith('0.3.0');
     expect(failed).toHaveBeenCalledWith(expect.objectContaining({ message: 'offline' }));
+  });
+});
+
+describe('canSelfUpdate', () => {
+  it('is true for the Windows installer, the macOS app and an AppImage; false for a deb or rpm', () => {
+    expect(canSelfUpdate('win32', {})).toBe(true);
+    expect(canSelfUpdate('darwin', {})).toBe(true);
+    expect(canSelfUpdate('linux', { APPIMAGE: '/home/ada/Parley-1.0.0-linux-x86_64.AppImage' })).toBe(true);
+    // A deb or rpm install: electron-updater would reinstall the package through sudo/pkexec.
+    expect(canSelfUpdate('linux', {})).toBe(false);
+    expect(canSelfUpdate('linux', { APPIMAGE: '' })).toBe(false);
+    expect(canSelfUpdate('freebsd', {})).toBe(false);
   });
 });

@@ -32,6 +32,7 @@ export interface Updater {
 }
 
 export interface UpdateCheckerOptions {
+  /** A packaged build that may replace itself (index.ts: app.isPackaged && canSelfUpdate). */
   isPackaged: boolean;
   settings: UpdateSettingsStore;
   loadUpdater: () => Promise<Updater>;
@@ -50,6 +51,8 @@ export class UpdateChecker {
   private updater: Promise<Updater> | null = null;
   private readyVersion: string | null = null;
   private started = false;
+  /** True while a check's promise is pending. */
+  private checking = false;
 
   constructor(options: UpdateCheckerOptions) {
     this.options = options;
@@ -125,12 +128,15 @@ export class UpdateChecker {
   }
 
   private async check(): Promise<void> {
+    this.checking = true;
     try {
       const updater = await this.loadUpdater();
       this.options.logger.info({}, 'checking for updates');
       await updater.checkForUpdates();
     } catch (error) {
       this.options.logger.warn({ error: describe(error) }, 'update check failed (offline?); trying again in a day');
+    } finally {
+      this.checking = false;
     }
   }
 
@@ -138,9 +144,12 @@ export class UpdateChecker {
     if (!this.updater) {
       this.updater = this.options.loadUpdater().then((updater) => {
         updater.onDownloaded((version) => this.downloaded(version));
-        updater.onError((error) =>
-          this.options.logger.warn({ error: describe(error) }, 'update download failed; trying again in a day'),
-        );
+        updater.onError((error) => {
+          // electron-updater also emits 'error' for a failed check, which check() reports already:
+          // one line per offline day, not two.
+          if (this.checking) return;
+          this.options.logger.warn({ error: describe(error) }, 'update download failed; trying again in a day');
+        });
         return updater;
       });
       // A failed load (say, a broken install) is retried with the next check.

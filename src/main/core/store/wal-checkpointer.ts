@@ -65,37 +65,54 @@ function checkpointerThread(): void {
   const { slot, state } = data;
   const shared = new Int32Array(data.shared);
   if (Atomics.compareExchange(shared, slot.state, state.starting, state.idle) !== state.starting) return;
-  // A PASSIVE checkpoint never waits for a lock, so no busy timeout is needed.
-  const db = new DatabaseSync(data.path, { timeout: 0 });
-  // The checkpoint's fsyncs follow the owner's setting (NORMAL syncs at checkpoints only).
-  db.exec(`PRAGMA synchronous = ${data.synchronous}`);
-  const dataVersion = db.prepare('PRAGMA data_version');
-  const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-  let version = dataVersion.get()!['data_version'];
-  Atomics.store(shared, slot.ready, 1);
-  while (Atomics.load(shared, slot.state) !== state.stopping) {
-    Atomics.wait(shared, slot.state, state.idle, data.pollMs);
-    const current = dataVersion.get()!['data_version'];
-    if (current === version) continue;
-    version = current;
-    if (Atomics.compareExchange(shared, slot.state, state.idle, state.busy) !== state.idle) break;
-    try {
-      passive.get();
-      Atomics.add(shared, slot.checkpoints, 1);
-    } catch {
-      // Disk full or an I/O error: nothing is lost (the WAL keeps every commit); tried again at
-      // the next commit.
-      Atomics.add(shared, slot.failures, 1);
-    } finally {
-      Atomics.compareExchange(shared, slot.state, state.busy, state.idle);
-      Atomics.notify(shared, slot.state);
+  let db: InstanceType<typeof DatabaseSync> | undefined;
+  try {
+    // A PASSIVE checkpoint never waits for a lock, so no busy timeout is needed.
+    db = new DatabaseSync(data.path, { timeout: 0 });
+    // The checkpoint's fsyncs follow the owner's setting (NORMAL syncs at checkpoints only).
+    db.exec(`PRAGMA synchronous = ${data.synchronous}`);
+    const dataVersion = db.prepare('PRAGMA data_version');
+    const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+    let version = dataVersion.get()!['data_version'];
+    Atomics.store(shared, slot.ready, 1);
+    while (Atomics.load(shared, slot.state) !== state.stopping) {
+      Atomics.wait(shared, slot.state, state.idle, data.pollMs);
+      let current: unknown;
+      try {
+        current = dataVersion.get()!['data_version'];
+      } catch {
+        // An I/O error reading the header: look again at the next poll rather than die.
+        Atomics.add(shared, slot.failures, 1);
+        continue;
+      }
+      if (current === version) continue;
+      version = current as typeof version;
+      if (Atomics.compareExchange(shared, slot.state, state.idle, state.busy) !== state.idle) break;
+      try {
+        passive.get();
+        Atomics.add(shared, slot.checkpoints, 1);
+      } catch {
+        // Disk full or an I/O error: nothing is lost (the WAL keeps every commit); tried again at
+        // the next commit.
+        Atomics.add(shared, slot.failures, 1);
+      } finally {
+        Atomics.compareExchange(shared, slot.state, state.busy, state.idle);
+        Atomics.notify(shared, slot.state);
+      }
     }
+  } finally {
+    // Closed before the owner closes its own connection: the owner's is then the last one, and
+    // SQLite's close-time cleanup of the -wal and -shm files happens there, not later in this
+    // thread. Also when the thread fails (it cannot open the file, say): `closed` tells a stop()
+    // already waiting that there is nothing to wait for, before the owner even hears of the death.
+    try {
+      db?.close();
+    } catch {
+      // nothing more can be done for this connection
+    }
+    Atomics.store(shared, slot.state, state.closed);
+    Atomics.notify(shared, slot.state);
   }
-  // Closed before the owner closes its own connection: the owner's is then the last one, and
-  // SQLite's close-time cleanup of the -wal and -shm files happens there, not later in this thread.
-  db.close();
-  Atomics.store(shared, slot.state, state.closed);
-  Atomics.notify(shared, slot.state);
 }
 
 export interface WalCheckpointerOptions {
