@@ -11,6 +11,7 @@ import { encodeFrame, parseFrame, type ParsedFrame } from '../../src/main/core/f
 import { FrameDecoder } from '../../src/main/core/framing/frame-decoder.ts';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol/constants.ts';
 import { nowNs } from './stats.ts';
+import { releaseSocket } from './target.ts';
 
 /** A TCP connection with Nagle off, for load generators: rejects on error or after `timeoutMs`. */
 export function connectSocket(port: number, host: string, timeoutMs: number): Promise<Socket> {
@@ -80,9 +81,7 @@ export class BenchConn {
     if (this.decoder.pendingBytes > 0 || this.pending.size > 0) {
       throw new Error('cannot hand over a connection with a partial frame or a request in flight');
     }
-    this.socket.pause();
-    for (const event of ['data', 'error', 'close']) this.socket.removeAllListeners(event);
-    return this.socket;
+    return releaseSocket(this.socket);
   }
 
   /** Connects and completes hello. */

@@ -11,6 +11,7 @@
 import type { Socket } from 'node:net';
 import { connectSocket, type RawHandler } from './bench-conn.ts';
 import { nowNs } from './stats.ts';
+import { releaseSocket } from './target.ts';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -100,9 +101,7 @@ export class IrcConn {
     if (this.partial || this.waiters.size > 0) {
       throw new Error('cannot hand over a connection with a partial line or a command in flight');
     }
-    this.socket.pause();
-    for (const event of ['data', 'error', 'close']) this.socket.removeAllListeners(event);
-    return this.socket;
+    return releaseSocket(this.socket);
   }
 
   /** Connects and registers (NICK, USER), resolving on 001 RPL_WELCOME. */

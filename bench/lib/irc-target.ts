@@ -12,7 +12,7 @@ import { IrcConn } from './irc-conn.ts';
 import { NGIRCD_OPER, NgircdProcess } from './ngircd.ts';
 import { TEXT_BYTES } from './parley-target.ts';
 import { recogniser, type ReceiverSpec } from './recogniser.ts';
-import { excerpt, type Target } from './target.ts';
+import { closeTarget, excerpt, type Target } from './target.ts';
 
 const CHANNEL = '#bench';
 /** messageText(i) begins so: the index follows at a fixed offset. */
@@ -63,14 +63,10 @@ export async function ircTarget(receivers: number): Promise<Target> {
       isAck: () => false,
       // Nothing else is expected during a run, at the sender either (see lib/recogniser.ts).
       problem: (line, at) => (at === 'sender' ? excerpt(line) : recognise.problem(line)),
-      stop: async () => {
-        for (const c of conns) c.destroy();
-        await server.stop();
-      },
+      stop: () => closeTarget(conns, server),
     };
   } catch (error) {
-    for (const c of conns) c.destroy();
-    await server.stop();
+    await closeTarget(conns, server);
     throw new Error(`${(error as Error).message}\n${server.recentLogs.slice(-10).join('\n')}`, { cause: error });
   }
 }

@@ -10,7 +10,7 @@ import { encodeFrame } from '../../src/main/core/framing/frame-codec.ts';
 import { BenchConn, mapLimit, messageText } from './bench-conn.ts';
 import { ServerProcess, startRelay } from './server-process.ts';
 import { recogniser, type ReceiverSpec } from './recogniser.ts';
-import { excerpt, startsWith, type Target } from './target.ts';
+import { closeTarget, excerpt, startsWith, type Target } from './target.ts';
 
 export { messageSeq, TYPE_MESSAGE } from './recogniser.ts';
 
@@ -63,14 +63,10 @@ export async function parleyTarget(receivers: number): Promise<Target> {
       messageIndex: recognise.messageIndex,
       isAck: (payload) => startsWith(payload, TYPE_RESULT),
       problem: (payload, at) => (at === 'sender' ? excerpt(payload) : recognise.problem(payload)),
-      stop: async () => {
-        for (const c of conns) c.destroy();
-        await server.stop();
-      },
+      stop: () => closeTarget(conns, server),
     };
   } catch (error) {
-    for (const c of conns) c.destroy();
-    await server.stop();
+    await closeTarget(conns, server);
     throw error;
   }
 }
@@ -105,15 +101,13 @@ export async function relayTarget(): Promise<Target> {
       messageIndex: recognise.messageIndex,
       isAck: (payload) => startsWith(payload, TYPE_RESULT),
       problem: (payload, at) => (at === 'sender' ? excerpt(payload) : recognise.problem(payload)),
-      stop: async () => {
+      stop: () => {
         stopped = true;
-        for (const c of conns) c.destroy();
-        await relay.stop();
+        return closeTarget(conns, relay);
       },
     };
   } catch (error) {
-    for (const c of conns) c.destroy();
-    await relay.stop();
+    await closeTarget(conns, relay);
     throw error;
   }
 }

@@ -74,3 +74,22 @@ export function digitsAt(payload: Buffer, offset: number): number {
 export function excerpt(payload: Buffer): string {
   return payload.toString('utf8', 0, Math.min(payload.length, 200));
 }
+
+/** Closes a target's connections, then its server process: its `stop`, and the clean-up of a failed set-up. */
+export async function closeTarget(
+  conns: readonly { destroy(): void }[],
+  server: { stop(): Promise<void> },
+): Promise<void> {
+  for (const c of conns) c.destroy();
+  await server.stop();
+}
+
+/**
+ * Takes a quiet socket away from its connection object (RawConn.detach) so that another process
+ * can read it: paused, and none of the object's listeners left on it.
+ */
+export function releaseSocket(socket: Socket): Socket {
+  socket.pause();
+  for (const event of ['data', 'error', 'close']) socket.removeAllListeners(event);
+  return socket;
+}

@@ -38,15 +38,20 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A client on FakeSocket, without stored state, retrying after exactly `backoffMs`. */
+function fakeConnection(backoffMs: number): WebApiConnection {
+  return new WebApiConnection('ws://parley.test/api', {
+    WebSocket: FakeSocket as unknown as typeof WebSocket,
+    storage: null,
+    minBackoffMs: backoffMs,
+    maxBackoffMs: backoffMs,
+  });
+}
+
 describe('web API client', () => {
   it('counts down to each new attempt while the socket stays down', async () => {
     vi.useFakeTimers({ now: Date.now() });
-    const connection = new WebApiConnection('ws://parley.test/api', {
-      WebSocket: FakeSocket as unknown as typeof WebSocket,
-      storage: null,
-      minBackoffMs: 2000,
-      maxBackoffMs: 2000,
-    });
+    const connection = fakeConnection(2000);
     const changes: ServerView[] = [];
     connection.api.on('serverChanged', (view) => changes.push(view));
 
@@ -74,12 +79,7 @@ describe('web API client', () => {
 
   it('reports a fresh session when its socket opens again, before the new session’s servers', async () => {
     vi.useFakeTimers({ now: Date.now() });
-    const connection = new WebApiConnection('ws://parley.test/api', {
-      WebSocket: FakeSocket as unknown as typeof WebSocket,
-      storage: null,
-      minBackoffMs: 1000,
-      maxBackoffMs: 1000,
-    });
+    const connection = fakeConnection(1000);
     const seen: string[] = [];
     connection.onFreshSession(() => seen.push('fresh'));
     connection.api.on('serverChanged', (view) => seen.push(view.status));
@@ -98,12 +98,7 @@ describe('web API client', () => {
 
   it('says when its socket is down and when it is back (a page loaded while its server is away)', () => {
     vi.useFakeTimers({ now: Date.now() });
-    const connection = new WebApiConnection('ws://parley.test/api', {
-      WebSocket: FakeSocket as unknown as typeof WebSocket,
-      storage: null,
-      minBackoffMs: 1000,
-      maxBackoffMs: 1000,
-    });
+    const connection = fakeConnection(1000);
     const states: boolean[] = [];
     connection.onLinkChange((up) => states.push(up));
     FakeSocket.all[0]!.onclose?.(); // never opened: the server is down
