@@ -8,6 +8,7 @@ import { startHosting } from './hosting-commands.ts';
 import { FirewallHint } from './FirewallHint.tsx';
 import { Dialog } from '../../components/common/Dialog.tsx';
 import { Field } from '../../components/common/Field.tsx';
+import { FormActions } from '../../components/common/FormActions.tsx';
 
 function checkPort(text: string): { ok: true; port: number | undefined } | { ok: false; reason: string } {
   const trimmed = text.trim();
@@ -72,14 +73,7 @@ export function HostDialog({ onClose }: { onClose: () => void }) {
             {problem}
           </p>
         )}
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" data-autofocus disabled={busy}>
-            {busy ? 'Starting…' : 'Start hosting'}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} busy={busy} label="Start hosting" busyLabel="Starting…" autoFocusSubmit />
       </form>
     </Dialog>
   );

@@ -8,6 +8,7 @@ import { errorCode, errorMessage } from '../../lib/describe-error.ts';
 import { createAndOpenRoom } from './rooms-commands.ts';
 import { Dialog } from '../../components/common/Dialog.tsx';
 import { Field } from '../../components/common/Field.tsx';
+import { FormActions } from '../../components/common/FormActions.tsx';
 
 export function CreateRoomDialog({ server, onClose }: { server: string; onClose: () => void }) {
   const { api, store } = useParley();
@@ -56,14 +57,7 @@ export function CreateRoomDialog({ server, onClose }: { server: string; onClose:
           error={topicCheck.ok ? null : topicCheck.reason}
           hint={`Up to ${MAX_TOPIC_CHARS} characters.`}
         />
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create room'}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} busy={busy} label="Create room" busyLabel="Creating…" />
       </form>
     </Dialog>
   );

@@ -8,6 +8,7 @@ import { parseAddress } from './parse-address.ts';
 import { connectTo } from './servers-commands.ts';
 import { Dialog } from '../../components/common/Dialog.tsx';
 import { Field } from '../../components/common/Field.tsx';
+import { FormActions } from '../../components/common/FormActions.tsx';
 
 export function ConnectDialog({ onClose }: { onClose: () => void }) {
   const { api, store } = useParley();
@@ -60,14 +61,7 @@ export function ConnectDialog({ onClose }: { onClose: () => void }) {
           error={error}
           hint={`Host name or IP address; add :port if it is not ${DEFAULT_PORT}.`}
         />
-        <div className="form__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
-            {busy ? 'Connecting…' : 'Connect'}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} busy={busy} label="Connect" busyLabel="Connecting…" />
       </form>
     </Dialog>
   );
