@@ -7,17 +7,16 @@
  * from) — re-opens its open rooms with `since` = the last seq it has, so the library fetches the
  * rest as events.
  */
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { VirtuosoMockContext } from 'react-virtuoso';
 import { describe, expect, it } from 'vitest';
 import type { Unsubscribe } from '../../src/shared/api/contract.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import type { PageLink } from '../../src/renderer/src/api/get-api.ts';
-import { App } from '../../src/renderer/src/components/app/App.tsx';
 import { dmKey, roomKey } from '../../src/renderer/src/features/conversations/conversation-key.ts';
 import { createAppStore } from '../../src/renderer/src/state/store.ts';
 import { chatMessage, FakeApi, room, SERVER, serverView } from './fake-api.ts';
+import { renderApp } from './render-app.tsx';
 
 const ROOMS = [
   room({ id: 'r1', name: 'one', topic: '' }),
@@ -46,11 +45,7 @@ async function renderWithThreeRooms(api = new FakeApi(), fresh?: FreshSessions) 
   for (const r of ROOMS) api.roomMessages.set(r.id, [chatMessage({ room: r.id, seq: 1, msgId: `${r.id}-1` })]);
   const store = createAppStore();
   const user = userEvent.setup();
-  render(
-    <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>
-      <App api={api} store={store} link={fresh} />
-    </VirtuosoMockContext.Provider>,
-  );
+  renderApp(api, store, fresh);
   for (const name of ['three', 'two', 'one']) {
     await user.click(await screen.findByRole('button', { name: `Join ${name}` }));
     await screen.findByRole('textbox', { name: `Message #${name}` });
@@ -137,11 +132,7 @@ describe('with a fresh session behind the page (the browser build after its sock
     api.rooms = [room({ id: 'r_empty', name: 'empty', topic: '', lastSeq: 0 })];
     const store = createAppStore();
     const user = userEvent.setup();
-    render(
-      <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>
-        <App api={api} store={store} link={fresh} />
-      </VirtuosoMockContext.Provider>,
-    );
+    renderApp(api, store, fresh);
     await user.click(await screen.findByRole('button', { name: 'Join empty' }));
     await screen.findByRole('textbox', { name: 'Message #empty' });
     const joins = api.callsTo('joinRoom').length;
@@ -211,11 +202,7 @@ describe('a page whose server is away at start-up (browser build, from the servi
         return () => linkListeners.delete(listener);
       },
     };
-    render(
-      <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>
-        <App api={api} store={createAppStore()} link={link} />
-      </VirtuosoMockContext.Provider>,
-    );
+    renderApp(api, createAppStore(), link);
     act(() => linkListeners.forEach((l) => l(false)));
     expect(await screen.findByText('Reconnecting to the server…')).toBeTruthy();
     expect(screen.queryByText('Parley could not start')).toBeNull();

@@ -4,6 +4,7 @@
  */
 import { fireEvent, render, screen, type RenderResult } from '@testing-library/react';
 import { VirtuosoMockContext } from 'react-virtuoso';
+import type { PageLink } from '../../src/renderer/src/api/get-api.ts';
 import { App } from '../../src/renderer/src/components/app/App.tsx';
 import { createAppStore, type AppStore } from '../../src/renderer/src/state/store.ts';
 import { FakeApi } from './fake-api.ts';
@@ -13,10 +14,11 @@ export interface Rendered extends RenderResult {
   store: AppStore;
 }
 
-export function renderApp(api = new FakeApi(), store = createAppStore()): Rendered {
+/** `link`: the browser build's page link (fresh sessions, socket up/down), when a test needs one. */
+export function renderApp(api = new FakeApi(), store = createAppStore(), link?: PageLink): Rendered {
   const result = render(
     <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>
-      <App api={api} store={store} />
+      <App api={api} store={store} {...(link ? { link } : {})} />
     </VirtuosoMockContext.Provider>,
   );
   return { ...result, api, store };
