@@ -117,7 +117,7 @@ export class Fanout {
       for (const entry of batch) {
         // A resend stored nothing new: it still learns the outcome of its first attempt.
         const existing = this.storedResend(entry.message);
-        if (existing) this.answerResend(entry, existing);
+        if (existing) this.answer(entry, existing, true);
         else this.refuse(entry);
       }
       return;
@@ -131,7 +131,7 @@ export class Fanout {
       for (const entry of batch) {
         const refusal = left.get(entry.message);
         if (!refusal) stored.push(entry);
-        else if (refusal.existing) this.answerResend(entry, refusal.existing);
+        else if (refusal.existing) this.answer(entry, refusal.existing, true);
         else {
           this.log.warn({ err: refusal.error, from: entry.message.from }, 'a message could not be stored');
           this.refuse(entry);
@@ -180,7 +180,7 @@ export class Fanout {
       run.forEach((entry, k) => {
         for (const connection of acked)
           if (connection !== entry.sender && room.members.has(connection)) connection.enqueue(events[k]!);
-        this.acknowledge(entry);
+        this.answer(entry, entry.message, false);
       });
     }
   }
@@ -189,12 +189,16 @@ export class Fanout {
     const recipient = this.presence.connectionOf(entry.message.to!);
     if (recipient && recipient !== entry.sender)
       recipient.enqueue(encodeFrame({ type: 'message', message: entry.message }));
-    this.acknowledge(entry);
+    this.answer(entry, entry.message, false);
   }
 
-  private acknowledge(entry: PendingSend): void {
-    const message = entry.message;
-    if (!entry.sender.closing) entry.sender.reply<'send'>(entry.re, { message, duplicate: false });
+  /**
+   * Answers the sender, and whoever resent the same msgId in this tick, with the stored `message`:
+   * `duplicate: false` for a sender whose message this is, `true` for every resend. (A closing
+   * connection queues nothing: Connection.reply.)
+   */
+  private answer(entry: PendingSend, message: ChatMessage, senderResent: boolean): void {
+    entry.sender.reply<'send'>(entry.re, { message, duplicate: senderResent });
     for (const d of entry.duplicates) d.connection.reply<'send'>(d.re, { message, duplicate: true });
   }
 
@@ -205,12 +209,6 @@ export class Fanout {
     } catch {
       return undefined; // the store cannot even be read: storage_failed, as for any other message
     }
-  }
-
-  /** A resend of a message stored earlier: the sender (and whoever resent it) gets the stored one. */
-  private answerResend(entry: PendingSend, existing: ChatMessage): void {
-    entry.sender.reply<'send'>(entry.re, { message: existing, duplicate: true });
-    for (const d of entry.duplicates) d.connection.reply<'send'>(d.re, { message: existing, duplicate: true });
   }
 
   /** Tells the sender (and whoever resent the same msgId) that its message was not stored. */
