@@ -463,12 +463,14 @@ export class HistoryStore {
       refused.push(existing ? { message: m, error, existing } : { message: m, error });
       shift.set(conv, (shift.get(conv) ?? 0) + 1);
     };
+    /** Leaves out a resend of a stored msgId: `existing` is the message stored under it. */
+    const leaveOutResend = (m: ChatMessage, conv: string, existing: ChatMessage) =>
+      leaveOut(m, conv, new AlreadyStoredError(`msgId ${JSON.stringify(m.msgId)} is stored`), existing);
     /** Inserts one message; false (and left out) when its msgId was already stored by its sender. */
     const insert = (m: ChatMessage, conv: string): boolean => {
       const { changes } = insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
       if (changes !== 0) return true;
-      const existing = this.findByMsgId(m.from, m.msgId)!;
-      leaveOut(m, conv, new AlreadyStoredError(`msgId ${JSON.stringify(m.msgId)} is stored`), existing);
+      leaveOutResend(m, conv, this.findByMsgId(m.from, m.msgId)!);
       return false;
     };
     const seqBefore = messages.map((m) => m.seq);
@@ -476,19 +478,19 @@ export class HistoryStore {
     try {
       // Last seq/ts per direct conversation, written once per batch rather than once per message
       // (a room's are derived from its messages: migration 003).
-      const touched = new Map<string, ChatMessage>();
+      const lastOfDm = new Map<string, ChatMessage>();
       for (const m of messages) {
         const conv = m.room ?? dmKey(m.from, m.to!);
         if (shift.size > 0) m.seq -= shift.get(conv) ?? 0;
         if (!isolate) {
-          if (insert(m, conv)) touched.set(conv, m);
+          if (insert(m, conv) && m.to !== undefined) lastOfDm.set(conv, m);
           continue;
         }
         const bytes = estimateBytes([m]);
         if (bytes > budget) {
           // A resend stores nothing: it is answered with the original, however full the history.
           const existing = this.findByMsgId(m.from, m.msgId);
-          if (existing) leaveOut(m, conv, new AlreadyStoredError('resend'), existing);
+          if (existing) leaveOutResend(m, conv, existing);
           else leaveOut(m, conv, new HistoryFullError(`the history would pass its size cap of ${this.capBytes} bytes`));
           continue;
         }
@@ -505,10 +507,9 @@ export class HistoryStore {
         }
         if (!inserted) continue;
         budget -= bytes;
-        touched.set(conv, m);
+        if (m.to !== undefined) lastOfDm.set(conv, m);
       }
-      for (const [conv, m] of touched) {
-        if (m.room !== undefined) continue;
+      for (const [conv, m] of lastOfDm) {
         const [a, b] = m.from < m.to! ? [m.from, m.to!] : [m.to!, m.from];
         upsertDm.run(conv, a, b, m.seq, m.ts);
       }
