@@ -231,7 +231,8 @@ describe('argument checks', () => {
     ['startHosting', [{ port: -1 }]],
     ['openLink', [{ href: 'https://example.com' }]],
   ] as [ApiCallName, unknown[]][])('%s(%j) → bad_arguments, session not called', async (name, args) => {
-    const spy = name === 'openLink' ? null : vi.spyOn(session, name);
+    const spy =
+      name === 'openLink' ? null : vi.spyOn(session as unknown as Record<string, () => Promise<unknown>>, name);
     const response = await invoke(name, fromOurPage(), ...args);
     expect(response).toEqual({ ok: false, error: { code: 'bad_arguments', message: expect.stringContaining(name) } });
     if (spy) expect(spy).not.toHaveBeenCalled();

@@ -332,6 +332,18 @@ export class FakeApi implements ParleyApi {
     return { ...this.updates };
   }
 
+  // Files: the renderer's file feature brings real fakes; until then every call is unsupported.
+  beginUpload = (): Promise<never> => Promise.reject(new ApiError('unsupported', 'no files in this fake'));
+  writeUpload = (): Promise<never> => Promise.reject(new ApiError('unsupported', 'no files in this fake'));
+  cancelUpload = async (): Promise<void> => {};
+  downloadFile = async (): Promise<null> => null;
+  cancelDownload = async (): Promise<void> => {};
+  openDownload = async (): Promise<void> => {};
+  showDownload = async (): Promise<void> => {};
+  mediaUrl = async (): Promise<string> => '';
+  getFileSettings = async () => ({ askWhereToSave: false });
+  setFileSettings = async (settings: { askWhereToSave: boolean }) => settings;
+
   async openLink(url: string): Promise<void> {
     this.record('openLink', [url]);
   }

@@ -15,6 +15,7 @@ import type { DiscoveryDiagnostics, MulticastSelfTest } from '../discovery/diagn
 import type { NearbyServer } from '../discovery/nearby-server.ts';
 import type { NetworkInterfaceView } from '../discovery/network-interface.ts';
 import { DM_ARGS, type DmResults } from './features/dms.ts';
+import { FILE_ARGS, type FileEvents, type FileResults } from './features/files.ts';
 import { HOSTING_ARGS, type HostingEvents, type HostingResults } from './features/hosting.ts';
 import { MESSAGE_ARGS, type MessageEvents, type MessageResults } from './features/messages.ts';
 import { NEARBY_ARGS, type NearbyEvents, type NearbyResults } from './features/nearby.ts';
@@ -35,6 +36,7 @@ export type { RoomJoinResult, RoomPage } from './features/rooms.ts';
 export type { HistoryPage } from './features/messages.ts';
 export type { NearbyServerView } from './features/nearby.ts';
 export type { UpdateStatus } from './features/updates.ts';
+export type { BeginUploadResult, DownloadView, FileSettings, UploadRequest } from './features/files.ts';
 export type { DiscoveryDiagnostics, MulticastSelfTest, NearbyServer, NetworkInterfaceView };
 
 /** Every call's argument schema (a tuple), merged from the features. */
@@ -47,6 +49,7 @@ export const API_ARGS = {
   ...DM_ARGS,
   ...NEARBY_ARGS,
   ...UPDATE_ARGS,
+  ...FILE_ARGS,
 } as const satisfies Record<ApiCallName, z.ZodTuple>;
 
 export type ApiArgs<C extends ApiCallName> = z.infer<(typeof API_ARGS)[C]>;
@@ -60,7 +63,8 @@ export interface ApiResults
     MessageResults,
     DmResults,
     NearbyResults,
-    UpdateResults {}
+    UpdateResults,
+    FileResults {}
 
 export interface ApiEvents
   extends
@@ -71,7 +75,8 @@ export interface ApiEvents
     MessageEvents,
     UserEvents,
     NearbyEvents,
-    UpdateEvents {}
+    UpdateEvents,
+    FileEvents {}
 
 // Compile-time checks that the name lists in names.ts and the types here agree exactly.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -32,6 +32,16 @@ export const API_CALL_NAMES = [
   'runDiagnostics',
   'getUpdateStatus',
   'setUpdateChecks',
+  'beginUpload',
+  'writeUpload',
+  'cancelUpload',
+  'downloadFile',
+  'cancelDownload',
+  'openDownload',
+  'showDownload',
+  'mediaUrl',
+  'getFileSettings',
+  'setFileSettings',
 ] as const;
 
 export const API_EVENT_NAMES = [
@@ -49,6 +59,7 @@ export const API_EVENT_NAMES = [
   'nearbyChanged',
   'notice',
   'updateReady',
+  'downloadChanged',
 ] as const;
 
 export type ApiCallName = (typeof API_CALL_NAMES)[number];

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MAX_CLIENT_ID_CHARS } from './constants.ts';
 import type { ErrorCode } from './error-codes.ts';
 import { displayName, entityId, requestId, wireString, type RequestId } from './fields.ts';
+import type { FileLimits } from './features/files.ts';
 import type { RoomInfo } from './features/rooms.ts';
 import type { UserRef } from './features/users.ts';
 
@@ -43,6 +44,8 @@ export interface ServerLimits {
   heartbeatMs: number;
   /** … and closes a connection from which nothing arrived for this long. */
   idleTimeoutMs: number;
+  /** File limits (docs/PROTOCOL.md §18); absent on a server without files. */
+  files?: FileLimits;
 }
 
 export interface WelcomeFrame {

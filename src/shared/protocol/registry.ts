@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { ENVELOPE_REQUESTS, type EnvelopeResults } from './envelope.ts';
 import { DM_REQUESTS, type DmResults } from './features/dms.ts';
+import { FILE_REQUESTS, type FileResults } from './features/files.ts';
 import { MESSAGE_REQUESTS, type MessageResults } from './features/messages.ts';
 import { ROOM_REQUESTS, type RoomResults } from './features/rooms.ts';
 import { USER_REQUESTS, type UserResults } from './features/users.ts';
@@ -18,13 +19,15 @@ export const CLIENT_FRAME_SCHEMAS = {
   ...ROOM_REQUESTS,
   ...MESSAGE_REQUESTS,
   ...DM_REQUESTS,
+  ...FILE_REQUESTS,
 } as const;
 
 export type ClientFrameType = keyof typeof CLIENT_FRAME_SCHEMAS;
 export type ClientFrame<T extends ClientFrameType = ClientFrameType> = z.infer<(typeof CLIENT_FRAME_SCHEMAS)[T]>;
 
 /** The `data` of each request's successful `result` reply (hello is answered by `welcome`). */
-export interface RequestResults extends EnvelopeResults, UserResults, RoomResults, MessageResults, DmResults {}
+export interface RequestResults
+  extends EnvelopeResults, UserResults, RoomResults, MessageResults, DmResults, FileResults {}
 
 export type RequestType = keyof RequestResults;
 

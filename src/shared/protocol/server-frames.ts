@@ -9,4 +9,12 @@ export type { UserRef, UserRenamedEvent } from './features/users.ts';
 export type { MemberJoinedEvent, MemberLeftEvent, RoomCreatedEvent, RoomInfo, RoomPage } from './features/rooms.ts';
 export type { ChatMessage, MessageEvent } from './features/messages.ts';
 export type { DmSummary } from './features/dms.ts';
+export type {
+  DownloadReadyFrame,
+  FileInfo,
+  FileKind,
+  FileLimits,
+  UploadDoneFrame,
+  UploadReadyFrame,
+} from './features/files.ts';
 export type { RequestResults, RequestType } from './registry.ts';

@@ -26,6 +26,7 @@ import { historyCalls } from './features/history.ts';
 import { hostingCalls } from './features/hosting.ts';
 import { messageCalls } from './features/messages.ts';
 import { nearbyCalls } from './features/nearby.ts';
+import { fileCalls } from './features/files.ts';
 import { roomCalls } from './features/rooms.ts';
 import { serverCalls } from './features/servers.ts';
 import { settingsCalls } from './features/settings.ts';
@@ -131,6 +132,7 @@ export class SessionManager {
       ...messageCalls(ctx),
       ...hostingCalls(ctx),
       ...nearbyCalls(ctx),
+      ...fileCalls(ctx),
     };
     Object.assign(this, calls);
   }

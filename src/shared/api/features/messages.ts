@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { MAX_CLIENT_ID_CHARS } from '../../protocol/constants.ts';
 import type { ChatMessage, RequestResults } from '../../protocol/server-frames.ts';
-import { conversationTarget, serverKey } from './fields.ts';
+import { MAX_FILES_PER_MESSAGE_CAP } from '../../protocol/features/files.ts';
+import { conversationTarget, entityId, serverKey } from './fields.ts';
 
 export const MESSAGE_ARGS = {
   /** Older history of a conversation: messages with seq < before. */
@@ -18,6 +19,8 @@ export const MESSAGE_ARGS = {
     conversationTarget,
     z.string().max(64_000),
     z.string().min(1).max(MAX_CLIENT_ID_CHARS),
+    /** Ids of finished uploads (files.ts) the message carries; the text may then be "". */
+    z.array(entityId).min(1).max(MAX_FILES_PER_MESSAGE_CAP).optional(),
   ]),
 } as const;
 

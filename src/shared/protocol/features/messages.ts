@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { MAX_CLIENT_ID_CHARS, MAX_HISTORY_PAGE } from '../constants.ts';
 import { entityId, requestId, seq, wireString } from '../fields.ts';
+import { MAX_FILES_PER_MESSAGE_CAP, type FileInfo } from './files.ts';
 
 /** A stored message, as delivered live and in history. Exactly one of `room` / `to` is set. */
 export interface ChatMessage {
@@ -15,8 +16,11 @@ export interface ChatMessage {
   ts: number;
   from: string;
   fromName: string;
+  /** May be empty when the message carries attachments. */
   text: string;
   msgId: string;
+  /** Files sent with the message, in the sender's order (absent when none). */
+  attachments?: FileInfo[];
 }
 
 /** A conversation is a room (by id) or the direct conversation with one user (by user id). */
@@ -49,7 +53,13 @@ export const sendFrame = z
     ...conversationTarget,
     /** Client-chosen message id: sending the same msgId again never stores a second copy. */
     msgId: wireString().min(1).max(MAX_CLIENT_ID_CHARS),
+    /** May be "" when `attachments` is not empty. */
     text: z.string(),
+    /**
+     * Ids of finished uploads of this sender to this conversation (file_upload); at most
+     * `welcome.limits.files.maxFilesPerMessage` (too_many_files), each once.
+     */
+    attachments: z.array(entityId).min(1).max(MAX_FILES_PER_MESSAGE_CAP).optional(),
   })
   .refine(exactlyOneTarget, targetMessage);
 

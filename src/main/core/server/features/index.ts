@@ -7,6 +7,7 @@
 import type { ServerContext } from '../context.ts';
 import type { FatalFn, Feature, HandlerTable } from '../dispatcher.ts';
 import { dmsFeature } from './dms.ts';
+import { filesFeature } from './files.ts';
 import { historyFeature } from './history.ts';
 import { messagesFeature } from './messages.ts';
 import { roomsFeature } from './rooms.ts';
@@ -27,12 +28,14 @@ export function composeFeatures(context: ServerContext, fatal: FatalFn): Compose
   const users = usersFeature(context, { fatal, welcomeRooms: rooms.welcomeRooms });
   const history = historyFeature(context);
   const dms = dmsFeature(context);
+  const files = filesFeature(context);
   const table = {
     ...users.requests,
     ...rooms.requests,
     ...history.requests,
     ...messages.requests,
     ...dms.requests,
+    ...files.requests,
   } satisfies HandlerTable;
-  return { table, features: [users, rooms, history, messages, dms] };
+  return { table, features: [users, rooms, history, messages, dms, files] };
 }
