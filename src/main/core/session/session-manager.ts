@@ -33,6 +33,7 @@ import { settingsCalls } from './features/settings.ts';
 import { Hosting, type HostController } from './hosting.ts';
 import { LiveServer } from './live-server.ts';
 import { Nearby, type DiscoveryController } from './nearby.ts';
+import type { MediaOptions, MediaStream, MediaVariant } from './media.ts';
 import type { ProfileStore } from './profile.ts';
 import { SessionEvents, type SessionEventListener } from './server-events.ts';
 import { ServerList } from './server-list.ts';
@@ -40,8 +41,9 @@ import { ServerList } from './server-list.ts';
 export type { HostController } from './hosting.ts';
 export type { DiscoveryController } from './nearby.ts';
 export type { SessionEventListener } from './server-events.ts';
+export type { DesktopFiles, MediaOptions, MediaStream, MediaVariant } from './media.ts';
 
-export interface SessionManagerOptions {
+export interface SessionManagerOptions extends MediaOptions {
   app: AppInfo;
   profile: ProfileStore;
   host?: HostController;
@@ -73,6 +75,20 @@ export class SessionManager {
   private readonly hosting: Hosting;
   private readonly nearby: Nearby;
   private closed = false;
+
+  /**
+   * Streams a file (or its preview) of a connected server, read with this session's user: for the
+   * gateway's HTTP routes and the desktop's media protocol. Rejects with ApiError
+   * (file_not_found, not_connected, …). Not an app call: its bytes are no JSON.
+   */
+  openMedia(
+    _serverKey: string,
+    _fileId: string,
+    _variant: MediaVariant,
+    _range?: { offset: number; length?: number },
+  ): Promise<MediaStream> {
+    return Promise.reject(new ApiError('not_supported', 'Files are not available yet'));
+  }
 
   constructor(options: SessionManagerOptions) {
     this.options = options;

@@ -163,6 +163,9 @@ export interface UploadDoneFrame {
 }
 export interface DownloadReadyFrame {
   type: 'download_ready';
+  /** The file as messages carry it (name, kind, dimensions …). */
+  file: FileInfo;
+  variant: 'original' | 'thumb';
   /** Size of the whole variant; `length` raw bytes from `offset` follow this frame. */
   size: number;
   offset: number;
