@@ -204,7 +204,7 @@ describe('files: hostile senders', () => {
     for (const bytes of garbage.slice(1, 6)) {
       const wire = await TransferWire.open(port);
       wire.write(bytes);
-      answers.push(((await wire.nextFrame()) as { code: string }).code);
+      answers.push((await wire.nextFrame())['code'] as string);
     }
     expect(answers).toEqual([
       'protocol_unsupported',
