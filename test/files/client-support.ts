@@ -88,6 +88,12 @@ export class CuttingRelay {
     });
   }
 
+  /** Drops every relayed connection now and refuses new ones until `restore()`. */
+  cut(): void {
+    this.refusing = true;
+    this.cutAll();
+  }
+
   /** Accepts connections again after a cut with `refuse`. */
   restore(): void {
     this.refusing = false;
