@@ -14,7 +14,7 @@
  */
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
-import { openMediaReply, parseRange, type MediaSource } from './core/web/media-response.ts';
+import { errorText, openMediaReply, parseRange, type MediaSource } from './core/web/media-response.ts';
 import type { MediaVariant } from './core/session/media.ts';
 
 export const MEDIA_SCHEME = 'parley-media';
@@ -90,7 +90,8 @@ export async function answerMediaRequest(source: MediaSource, request: Request):
   });
   // No Cross-Origin-Resource-Policy here, unlike the gateway: the page (file: or the dev server)
   // is always another origin than parley-media:, and no page but ours can load in this app.
-  const body = reply.body ? (Readable.toWeb(reply.body) as ReadableStream<Uint8Array>) : null;
+  if (!reply.body) return new Response(errorText(reply.status), { status: reply.status, headers: reply.headers });
+  const body = Readable.toWeb(reply.body) as ReadableStream<Uint8Array>;
   return new Response(body, { status: reply.status, headers: reply.headers });
 }
 

@@ -30,7 +30,7 @@ import type { ApiResponse } from '../../../shared/api/proxy.ts';
 import { FILES_ROUTE, UPLOAD_ROUTE } from '../../../shared/api/web-wire.ts';
 import type { Logger } from '../server/logger.ts';
 import { originMatchesHost } from './lan-host-names.ts';
-import { openMediaReply, parseRange, type MediaSource } from './media-response.ts';
+import { errorText, openMediaReply, parseRange, type MediaSource } from './media-response.ts';
 
 /** A new tab token: 32 random bytes, base64url (43 characters). */
 export function newTabToken(): string {

@@ -105,8 +105,14 @@ function baseHeaders(): Record<string, string> {
   };
 }
 
+/** The short text body of an error answer (no detail: it could tell what exists). */
+export function errorText(status: number): string {
+  return status === 416 ? 'Range not satisfiable\n' : status === 503 ? 'Unavailable; try again\n' : 'Not found\n';
+}
+
 function errorReply(status: 404 | 416 | 503, extra: Record<string, string> = {}): MediaReply {
-  return { status, headers: { ...baseHeaders(), 'Cache-Control': 'no-store', ...extra }, body: null };
+  const headers = { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
+  return { status, headers: { ...headers, ...extra }, body: null };
 }
 
 /** The headers describing a variant (type, disposition, caching), for 200, 206 and HEAD. */
