@@ -138,11 +138,7 @@ export class FileRoutes {
       });
       if (!reply.body) {
         release();
-        if (reply.status >= 400) {
-          const text =
-            reply.status === 416 ? 'Range not satisfiable' : reply.status === 404 ? 'Not found' : 'Unavailable';
-          return plain(res, reply.status, text, head, reply.headers);
-        }
+        if (reply.status >= 400) return plain(res, reply.status, errorText(reply.status), head, reply.headers);
         res.writeHead(reply.status, { ...reply.headers, ...ROUTE_HEADERS });
         res.end();
         return;
@@ -254,7 +250,7 @@ function plain(
   head: boolean,
   extra: Record<string, string> = {},
 ): void {
-  const body = `${text}\n`;
+  const body = text.endsWith('\n') ? text : `${text}\n`;
   res.writeHead(status, {
     ...extra,
     ...ROUTE_HEADERS,
