@@ -407,6 +407,33 @@ describe('PUT /api/upload/<tab>/<upload>', () => {
     expect(answer).toContain('"code":"chunk_too_large"');
   });
 
+  it('bounds the chunks one tab has in flight, and frees a slot when a chunk is abandoned', async () => {
+    const s = await setup({ maxUploadsPerTab: 2 });
+    const ada = await openTab(s, 'Ada');
+    const token = await tokenOf(ada, s);
+    const path = uploadPath(token, 'u_1', { server: s.roomKey, offset: 0 });
+    /** A PUT whose headers promise 1000 bytes and whose body stops after 10. */
+    const stalled = () =>
+      new Promise<ReturnType<typeof connect>>((resolve) => {
+        const socket = connect(s.port, '127.0.0.1', () => {
+          socket.write(`PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nContent-Length: 1000\r\n\r\n`);
+          socket.write(Buffer.alloc(10));
+          resolve(socket);
+        });
+        socket.on('error', () => {});
+      });
+    const first = await stalled();
+    const second = await stalled();
+    const body = Buffer.alloc(16);
+    await waitFor(async () => {
+      const res = await http(s.port, path, { method: 'PUT', body });
+      return res.status === 429 && JSON.parse(res.body.toString()).error.code === 'too_many_calls';
+    }, 'the third chunk to be refused');
+    first.destroy();
+    await waitFor(async () => (await http(s.port, path, { method: 'PUT', body })).status !== 429, 'a free slot');
+    second.destroy();
+  });
+
   it('refuses a chunk without Content-Length, a dead token, a foreign Origin and bad arguments', async () => {
     const s = await setup();
     const ada = await openTab(s, 'Ada');
