@@ -92,9 +92,13 @@ async function uploadViaSession(
   }
 }
 
-/** Waits for the connection to be back (the session reports the server connected again). */
+/** Waits until the server, lost after event index `from`, is connected again. */
 async function connectedAgain(t: TestSession, k: string, from: number): Promise<void> {
-  await t.waitFor('serverChanged', (v) => v.key === k && v.status === 'connected', 10_000, from);
+  await t.waitFor('serverChanged', (v) => v.key === k && v.status === 'reconnecting', 10_000, from);
+  const lost = t.events.findIndex(
+    (e, i) => i >= from && e.event === 'serverChanged' && e.payload.key === k && e.payload.status === 'reconnecting',
+  );
+  await t.waitFor('serverChanged', (v) => v.key === k && v.status === 'connected', 10_000, lost);
 }
 
 /** A chunk as the IPC or HTTP edge hands it to the session: its own Uint8Array. */
@@ -133,7 +137,7 @@ describe('uploads through the session', () => {
     const bytes = randomFile(10 * MB);
 
     const cut = relay.cutAfter('up', bytes.length / 2);
-    let marker = 0;
+    const marker = ada.events.length;
     const { file, interruptions, resumedAt } = await uploadViaSession(
       ada,
       adaKey,
@@ -146,7 +150,6 @@ describe('uploads through the session', () => {
         await connectedAgain(ada, adaKey, marker);
       },
     );
-    marker = ada.events.length;
     expect(interruptions).toBe(1);
     expect(resumedAt).toHaveLength(1);
     expect(resumedAt[0]).toBeGreaterThan(0);
@@ -193,9 +196,9 @@ describe('uploads through the session', () => {
     const { file } = await uploadViaSession(ada, adaKey, room, 'up-r', 'r.txt', Buffer.from('hello again'));
 
     // Away while sending: the message waits in the outbox and goes out once when the server is back.
-    relay.cut();
-    await ada.waitFor('serverChanged', (v) => v.key === adaKey && v.status === 'reconnecting');
     const from = ada.events.length;
+    relay.cut();
+    await ada.waitFor('serverChanged', (v) => v.key === adaKey && v.status === 'reconnecting', 5000, from);
     await ada.session.sendMessage(adaKey, { room }, '', 'msg-away', [file.id]);
     relay.restore();
     await connectedAgain(ada, adaKey, from);

@@ -68,6 +68,8 @@ interface DownloadRecord {
 export class Downloads {
   private readonly deps: DownloadsDeps;
   private readonly records = new Map<string, DownloadRecord>();
+  /** Paths picked by a start() that has not registered its download yet (two starts, two names). */
+  private readonly reserved = new Set<string>();
   private closed = false;
 
   constructor(deps: DownloadsDeps) {
@@ -93,22 +95,29 @@ export class Downloads {
       },
     );
     const dir = this.deps.desktop.downloadsDir();
-    let finalPath = uniquePath(dir, safeLocalName(file.name), this.takenPaths());
+    const suggested = uniquePath(dir, safeLocalName(file.name), this.takenPaths());
+    this.reserved.add(suggested);
+    let finalPath = suggested;
     let chosen = false;
-    if (this.deps.askWhereToSave()) {
-      const picked = await this.deps.desktop.chooseSavePath(finalPath);
-      if (picked === null) return null;
-      finalPath = picked;
-      chosen = true;
-    }
-    if (this.closed) throw new ApiError('closed', 'The session was closed');
-    const partPath = partPathOf(finalPath);
     let handle: FileHandle;
     try {
-      handle = await open(partPath, 'wx', 0o600);
-    } catch (error) {
-      throw new ApiError(diskCode(error), `Cannot create ${partPath}: ${describeError(error)}`);
+      if (this.deps.askWhereToSave()) {
+        const picked = await this.deps.desktop.chooseSavePath(suggested);
+        if (picked === null) return null;
+        finalPath = picked;
+        chosen = true;
+      }
+      if (this.closed) throw new ApiError('closed', 'The session was closed');
+      const partPath = partPathOf(finalPath);
+      try {
+        handle = await open(partPath, 'wx', 0o600);
+      } catch (error) {
+        throw new ApiError(diskCode(error), `Cannot create ${partPath}: ${describeError(error)}`);
+      }
+    } finally {
+      this.reserved.delete(suggested);
     }
+    const partPath = partPathOf(finalPath);
     const record: DownloadRecord = {
       view: {
         id: `d_${randomUUID()}`,
@@ -173,7 +182,7 @@ export class Downloads {
 
   /** Final and part paths of every download not settled: no two downloads pick the same name. */
   private takenPaths(): Set<string> {
-    const taken = new Set<string>();
+    const taken = new Set<string>(this.reserved);
     for (const record of this.records.values()) {
       if (record.view.state === 'active' || record.view.state === 'waiting') taken.add(record.finalPath);
     }
@@ -382,6 +391,7 @@ function diskCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'disk_full';
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'not_allowed';
+  if (code === 'EEXIST') return 'file_exists';
   return 'write_failed';
 }
 

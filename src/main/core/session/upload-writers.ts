@@ -18,6 +18,11 @@ import { toApiError } from './api-errors.ts';
 
 /** A connection the UI stopped writing to (it gave up without cancelling) is closed after this. */
 const IDLE_UPLOAD_MS = 2 * 60_000;
+/**
+ * Chunks of one upload waiting behind the one being written, at most: the UI awaits each write,
+ * so more means a caller that does not, and its chunks (up to 8 MiB each) are refused, not held.
+ */
+const MAX_QUEUED_WRITES = 2;
 /** Sizes of begun uploads remembered at most (for the last-chunk check); oldest go first. */
 const MAX_REMEMBERED_SIZES = 1000;
 
@@ -33,6 +38,8 @@ export class UploadWriters {
   private readonly sizes = new Map<string, number>();
   /** The call running for each upload: the next one waits for it. */
   private readonly busy = new Map<string, Promise<unknown>>();
+  /** Calls of each upload not settled yet. */
+  private readonly queued = new Map<string, number>();
 
   /** beginUpload answered an upload to continue: remember its size. */
   begun(server: string, uploadId: string, size: number): void {
@@ -55,6 +62,11 @@ export class UploadWriters {
     sha256: string | undefined,
   ): Promise<{ offset: number; file?: FileInfo }> {
     const id = keyOf(server, uploadId);
+    const waiting = this.queued.get(id) ?? 0;
+    if (waiting > MAX_QUEUED_WRITES) {
+      return Promise.reject(new ApiError('too_many_writes', 'Wait for the previous chunks of this upload first'));
+    }
+    this.queued.set(id, waiting + 1);
     const run = async () => this.writeNow(id, client, uploadId, offset, bytes, sha256);
     const previous = this.busy.get(id) ?? Promise.resolve();
     const next = previous.then(run, run);
@@ -65,6 +77,9 @@ export class UploadWriters {
     this.busy.set(id, settled);
     void settled.then(() => {
       if (this.busy.get(id) === settled) this.busy.delete(id);
+      const left = (this.queued.get(id) ?? 1) - 1;
+      if (left > 0) this.queued.set(id, left);
+      else this.queued.delete(id);
     });
     return next;
   }
