@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParleyApi } from '../../src/shared/api/contract.ts';
-import { MAX_UPLOAD_CHUNK_BYTES } from '../../src/shared/api/features/files.ts';
+import { MAX_UPLOAD_CHUNK_BYTES, type UploadRequest } from '../../src/shared/api/features/files.ts';
 import type { FileInfo } from '../../src/shared/protocol/features/files.ts';
 import { uploadPath } from '../../src/shared/api/web-wire.ts';
 import type { WebLimits } from '../../src/main/core/web/web-connection.ts';
@@ -130,11 +130,13 @@ async function share(
   name: string,
   bytes: Buffer,
   chunkBytes = 64 * 1024,
+  extra: Partial<UploadRequest> = {},
 ): Promise<FileInfo> {
   const begun = await tab.api.beginUpload(s.roomKey, target, {
     key: `k-${name}-${randomBytes(4).toString('hex')}`,
     name,
     size: bytes.length,
+    ...extra,
   });
   if ('file' in begun) return begun.file;
   let offset = begun.upload.offset;
@@ -242,6 +244,27 @@ describe('GET and HEAD /api/files/<tab>/<file>/<variant>', () => {
     expect(head.headers['content-length']).toBe(String(image.length));
     expect(head.headers['content-type']).toBe('image/png');
     expect(head.body.length).toBe(0);
+  });
+
+  it("serves an image's preview (the thumb variant) inline, and a bare 404 for a file without one", async () => {
+    const s = await setup();
+    const ada = await openTab(s, 'Ada');
+    const room = await ada.api.createRoom(s.roomKey, { name: 'Previews' });
+    await ada.api.joinRoom(s.roomKey, room.id);
+    const thumb = png(40, 30);
+    const file = await share(s, ada, { room: room.id }, 'big.png', png(400, 300), 64 * 1024, {
+      thumb: { data: thumb.toString('base64'), width: 40, height: 30 },
+    });
+    expect(file.thumb).toMatchObject({ width: 40, height: 30 });
+    const res = await http(s.port, await ada.api.mediaUrl(s.roomKey, file.id, 'thumb'));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe(file.thumb!.type);
+    expect(res.headers['content-disposition']).toMatch(/^inline; /u);
+    expectFileSecurityHeaders(res.headers);
+    expect(res.body.length).toBe(file.thumb!.size);
+
+    const plain = await share(s, ada, { room: room.id }, 'no-preview.pdf', PDF);
+    expect((await http(s.port, await ada.api.mediaUrl(s.roomKey, plain.id, 'thumb'))).status).toBe(404);
   });
 
   it('serves a PDF, an HTML page and an SVG as attachments typed octet-stream, never inline', async () => {
