@@ -15,7 +15,18 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => import('./electron-mock.ts'));
 
-import { app, asElectron, dialog, FakeBrowserWindow, protocol, resetElectronMock, shell } from './electron-mock.ts';
+import type { WebContents } from 'electron';
+import {
+  app,
+  asElectron,
+  dialog,
+  FakeBrowserWindow,
+  FakeWebContents,
+  protocol,
+  resetElectronMock,
+  session,
+  shell,
+} from './electron-mock.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import type { MediaStream, MediaVariant } from '../../src/main/core/session/media.ts';
 import type { MediaSource } from '../../src/main/core/web/media-response.ts';
@@ -28,6 +39,7 @@ import {
   registerMediaScheme,
 } from '../../src/main/media-protocol.ts';
 import { electronDesktopFiles } from '../../src/main/desktop-files.ts';
+import { hardenSession, hardenWebContents, RENDERER_CSP, type AppLocation } from '../../src/main/window.ts';
 
 const SERVER = '192.168.1.20:7420';
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(1000, 3)]);
@@ -144,6 +156,39 @@ describe('the parley-media: scheme', () => {
     ]) {
       expect(parseMediaUrl(url), url).toBeUndefined();
     }
+  });
+});
+
+describe('the page and parley-media:', () => {
+  const LOCATION: AppLocation = { kind: 'file', indexFile: '/opt/parley/out/renderer/index.html' };
+
+  it('the CSP allows parley-media: and blob: for images and media only', () => {
+    const directives = new Map(
+      RENDERER_CSP.split(';').map((d) => {
+        const [name = '', ...sources] = d.trim().split(/\s+/u);
+        return [name, sources] as const;
+      }),
+    );
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'blob:', 'parley-media:']);
+    expect(directives.get('media-src')).toEqual(["'self'", 'blob:', 'parley-media:']);
+    for (const [name, sources] of directives) {
+      if (name === 'img-src' || name === 'media-src') continue;
+      expect(sources, name).not.toContain('parley-media:');
+      expect(sources, name).not.toContain('blob:');
+      expect(sources, name).not.toContain('*');
+    }
+  });
+
+  it('lets the page load media URLs but never navigate to one or open one in a window', () => {
+    const ses = session.defaultSession;
+    hardenSession(asElectron(ses), LOCATION);
+    const url = mediaUrlOf(SERVER, 'f_png', 'original');
+    expect(ses.allowsRequest(url, 'image')).toBe(true);
+    const contents = new FakeWebContents();
+    hardenWebContents(asElectron<WebContents>(contents), LOCATION);
+    expect(contents.fireNavigation('will-navigate', url)).toBe(true);
+    expect(contents.fireNavigation('will-frame-navigate', url, { isMainFrame: false })).toBe(true);
+    expect(contents.openWindow(url)).toBe('deny');
   });
 });
 

@@ -352,6 +352,16 @@ describe('GET and HEAD /api/files/<tab>/<file>/<variant>', () => {
     expect(rebound.status).toBe(421);
   });
 
+  it("the page's CSP lets images and videos load from the gateway and blob: previews, nothing broader", async () => {
+    const s = await setup();
+    const page = await http(s.port, '/');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("img-src 'self' data: blob:;");
+    expect(csp).toContain("media-src 'self' blob:;");
+    expect(csp).not.toContain('*');
+    expect(csp).not.toContain('parley-media');
+  });
+
   it('forgets a tab token when its socket closes', async () => {
     const s = await setup();
     const ada = await openTab(s, 'Ada');
