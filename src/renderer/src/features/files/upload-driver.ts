@@ -149,7 +149,7 @@ export class UploadDriver {
       request.width = this.job.width;
       request.height = this.job.height;
     }
-    const begun = await api.beginUpload(server, target, request);
+    const begun = await this.unlessCanceled(api.beginUpload(server, target, request));
     this.throwIfCanceled();
     if ('file' in begun) {
       this.sent = file.size;
@@ -178,7 +178,7 @@ export class UploadDriver {
       this.hashedTo = end;
       const last = end === file.size;
       const digest = last ? bytesToHex(this.hasher.clone().digest()) : undefined;
-      const result = await api.writeUpload(server, id, position, chunk, digest);
+      const result = await this.unlessCanceled(api.writeUpload(server, id, position, chunk, digest));
       this.throwIfCanceled();
       if (result.file) {
         this.sent = file.size;
@@ -222,6 +222,26 @@ export class UploadDriver {
 
   private report(phase: UploadPhase): void {
     this.deps.onProgress({ phase, sent: this.sent, size: this.job.file.size, bytesPerSecond: this.speed });
+  }
+
+  /** A call's answer, or the cancellation as soon as it happens (a stuck call does not hold it up). */
+  private unlessCanceled<T>(call: Promise<T>): Promise<T> {
+    const signal = this.controller.signal;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new UploadError('canceled', 'The upload was cancelled.'));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error instanceof Error ? error : new UploadError(errorCode(error) ?? 'internal', errorMessage(error)));
+        },
+      );
+    });
   }
 
   private throwIfCanceled(): void {
