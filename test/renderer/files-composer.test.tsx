@@ -9,6 +9,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setUploadChunkBytes } from '../../src/renderer/src/features/files/files-commands.ts';
 import { CHUNK_BYTES } from '../../src/renderer/src/features/files/file-limits.ts';
+import { PREVIEW_TIMEOUTS } from '../../src/renderer/src/features/files/thumbnail.ts';
 import { DEFAULT_FILE_LIMITS, FakeApi, SERVER, serverView } from './fake-api.ts';
 import { renderInRoom } from './render-app.tsx';
 
@@ -28,15 +29,26 @@ function tray(): HTMLElement {
   return screen.getByRole('list', { name: /files? to send$/ });
 }
 
-beforeEach(() => setUploadChunkBytes(1000));
-afterEach(() => setUploadChunkBytes(CHUNK_BYTES));
+// happy-dom decodes no image: previews give up quickly, as for a file a browser cannot decode.
+const IMAGE_MS = PREVIEW_TIMEOUTS.imageMs;
+beforeEach(() => {
+  setUploadChunkBytes(1000);
+  PREVIEW_TIMEOUTS.imageMs = 30;
+});
+afterEach(() => {
+  setUploadChunkBytes(CHUNK_BYTES);
+  PREVIEW_TIMEOUTS.imageMs = IMAGE_MS;
+});
 
 describe('the composer tray', () => {
   it('takes files from the paperclip, shows name and size, and removes one with ×', async () => {
     const user = userEvent.setup();
     const { container } = await renderInRoom();
     expect(screen.getByRole('button', { name: 'Attach files' })).toBeTruthy();
-    await user.upload(fileInput(container), [fileOf('notes.txt', 2048, 'text/plain'), fileOf('plan.pdf', 5_300_000, 'application/pdf')]);
+    await user.upload(fileInput(container), [
+      fileOf('notes.txt', 2048, 'text/plain'),
+      fileOf('plan.pdf', 5_300_000, 'application/pdf'),
+    ]);
 
     expect(screen.getByRole('list', { name: '2 files to send' })).toBeTruthy();
     expect(within(tray()).getByText('notes.txt')).toBeTruthy();
@@ -62,7 +74,11 @@ describe('the composer tray', () => {
   it('shows the drop overlay while files are dragged over the conversation, and a drop adds them', async () => {
     await renderInRoom();
     const chat = screen.getByRole('region', { name: 'Room general' });
-    const dataTransfer = { types: ['Files'], files: [fileOf('photo.jpg', 900, 'image/jpeg'), fileOf('song.mp3', 1200, 'audio/mpeg')], dropEffect: 'none' };
+    const dataTransfer = {
+      types: ['Files'],
+      files: [fileOf('photo.jpg', 900, 'image/jpeg'), fileOf('song.mp3', 1200, 'audio/mpeg')],
+      dropEffect: 'none',
+    };
     fireEvent.dragEnter(chat, { dataTransfer });
     expect(screen.getByText('Drop files to send')).toBeTruthy();
     fireEvent.dragOver(chat, { dataTransfer });
@@ -80,14 +96,19 @@ describe('the composer tray', () => {
     const api = new FakeApi();
     api.servers = [
       serverView({
-        limits: { ...serverView().limits!, files: { ...DEFAULT_FILE_LIMITS, maxFileBytes: 10_000, maxFilesPerMessage: 2 } },
+        limits: {
+          ...serverView().limits!,
+          files: { ...DEFAULT_FILE_LIMITS, maxFileBytes: 10_000, maxFilesPerMessage: 2 },
+        },
       }),
     ];
     const user = userEvent.setup();
     const { container } = await renderInRoom(api);
 
     await user.upload(fileInput(container), [fileOf('huge.iso', 20_000)]);
-    expect(screen.getByRole('alert').textContent).toContain('“huge.iso” is 20.0 KB; this server accepts files up to 10.0 KB.');
+    expect(screen.getByRole('alert').textContent).toContain(
+      '“huge.iso” is 20.0 KB; this server accepts files up to 10.0 KB.',
+    );
     expect(screen.queryByRole('list', { name: /to send$/ })).toBeNull();
 
     await user.upload(fileInput(container), [fileOf('a.txt', 10), fileOf('b.txt', 10), fileOf('c.txt', 10)]);
@@ -159,7 +180,9 @@ describe('sending with files', () => {
     await new Promise((r) => setTimeout(r, 20)); // a measurable time for the first chunk
     act(() => gates.shift()!());
     await waitFor(() => expect(gates).toHaveLength(1));
-    const status = within(await screen.findByRole('list', { name: 'Files being sent' })).getByText(/^1\.0 KB of 4\.0 KB/);
+    const status = within(await screen.findByRole('list', { name: 'Files being sent' })).getByText(
+      /^1\.0 KB of 4\.0 KB/,
+    );
     expect(status.textContent).toMatch(/^1\.0 KB of 4\.0 KB · [\d.]+ (bytes|KB|MB)\/s · \d+ (s|min) left$/);
     while (gates.length > 0 || api.sent.length === 0) {
       act(() => gates.shift()?.());
@@ -204,6 +227,20 @@ describe('sending with files', () => {
     await user.click(await within(failure.closest('li')!).findByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(api.sent).toHaveLength(1));
     expect(api.sent[0]!.text).toBe('');
+  });
+
+  it('sends a picture that does not decode all the same, without a preview (a bad file never blocks)', async () => {
+    const api = new FakeApi();
+    const user = userEvent.setup();
+    const { container } = await renderInRoom(api);
+    await user.upload(fileInput(container), [fileOf('broken.png', 700, 'image/png')]);
+    await user.type(screen.getByRole('textbox', { name: 'Message #general' }), 'Broken{Enter}');
+    await waitFor(() => expect(api.sent).toHaveLength(1));
+    const [, , request] = api.callsTo('beginUpload')[0] as [string, unknown, { thumb?: unknown; name: string }];
+    expect(request.name).toBe('broken.png');
+    expect(request.thumb).toBeUndefined();
+    act(() => void api.confirm(api.sent[0]!.msgId, 1));
+    expect(await screen.findByRole('button', { name: 'Open image broken.png, 700 bytes' })).toBeTruthy();
   });
 
   it('Cancel takes the file out; with no text nothing is left to send', async () => {

@@ -24,12 +24,33 @@ export interface Preview {
 
 const VIDEO_TYPES = new Set(['video/mp4', 'video/webm']);
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
-const VIDEO_TIMEOUT_MS = 8000;
+/**
+ * How long a preview may take: a file the browser chokes on must not keep its message waiting
+ * (the message goes without a preview then). Tests shorten them (happy-dom never loads images).
+ */
+export const PREVIEW_TIMEOUTS = { imageMs: 5000, videoMs: 8000 };
+
+/** `promise`, or `fallback` after `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(fallback);
+      },
+    );
+  });
+}
 
 /** The preview of `file`, or null when it gets none. */
 export async function makePreview(file: Blob): Promise<Preview | null> {
   try {
-    if (IMAGE_TYPES.has(file.type)) return await imagePreview(file);
+    if (IMAGE_TYPES.has(file.type)) return await withTimeout(imagePreview(file), PREVIEW_TIMEOUTS.imageMs, null);
     if (VIDEO_TYPES.has(file.type)) return await videoPreview(file);
   } catch {
     // A file that does not decode simply has no preview.
@@ -91,7 +112,7 @@ async function videoPreview(file: Blob): Promise<Preview | null> {
   video.playsInline = true;
   try {
     const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), VIDEO_TIMEOUT_MS);
+      const timer = setTimeout(() => resolve(false), PREVIEW_TIMEOUTS.videoMs);
       video.onloadeddata = () => {
         // A frame a little in (the very first is often black), then `seeked`.
         const at = Number.isFinite(video.duration) ? Math.min(1, video.duration / 10) : 0;
