@@ -12,7 +12,7 @@ import { FakeApi, SERVER } from './fake-api.ts';
 
 const CHUNK = 1000;
 
-function randomBytes(size: number): Uint8Array {
+function randomBytes(size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 7919 + (i >> 8) * 31) & 0xff;
   return bytes;
@@ -23,7 +23,7 @@ function sha256(bytes: Uint8Array): string {
 }
 
 /** A driver whose "wait for the connection" is a gate the test opens, counting the waits. */
-function driverFor(api: FakeApi, bytes: Uint8Array, key = 'f-test') {
+function driverFor(api: FakeApi, bytes: Uint8Array<ArrayBuffer>, key = 'f-test') {
   const progress: UploadProgress[] = [];
   let waits = 0;
   let reconnect: () => void = () => {};
