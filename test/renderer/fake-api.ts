@@ -4,7 +4,6 @@
  * covered by the end-to-end tests. Calls resolve from in-memory state; tests drive events with
  * `emit` and settle sent messages with `confirm` / `fail`.
  */
-import { createHash } from 'node:crypto';
 import type {
   ApiEventName,
   BeginUploadResult,
@@ -81,8 +80,10 @@ export function fileInfo(patch: Partial<FileInfo> & { id: string; name: string }
   return { size: 1000, sha256: '0'.repeat(64), type: 'application/octet-stream', kind: 'file', ...patch };
 }
 
-function sha256Of(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 by WebCrypto: independent of the hasher the upload driver uses. */
+export async function sha256Of(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export function serverView(patch: Partial<ServerView> = {}): ServerView {
@@ -392,7 +393,7 @@ export class FakeApi implements ParleyApi {
   // ── files ──
   // An in-memory stand-in for the session's uploads: it keeps what a server would (received
   // bytes per upload, finished files by key), checks offsets and the SHA-256 independently
-  // (node:crypto), validates every call's arguments with the contract's schemas as main does,
+  // (WebCrypto), validates every call's arguments with the contract's schemas as main does,
   // and can lose a transfer in the middle of a chunk.
 
   /** Unfinished uploads by id. */
@@ -479,7 +480,7 @@ export class FakeApi implements ParleyApi {
       all.set(chunk, at);
       at += chunk.byteLength;
     }
-    const actual = sha256Of(all);
+    const actual = await sha256Of(all);
     this.uploads.delete(uploadId);
     if (sha256 !== actual) {
       this.uploadKeys.delete(upload.key);

@@ -4,11 +4,10 @@
  * transfer resumes by itself — once — from the offset the new beginUpload answers, whether the
  * hasher can continue from its copy or must read the prefix again.
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import { UploadDriver, type UploadProgress } from '../../src/renderer/src/features/files/upload-driver.ts';
-import { FakeApi, SERVER } from './fake-api.ts';
+import { FakeApi, SERVER, sha256Of as sha256 } from './fake-api.ts';
 
 const CHUNK = 1000;
 
@@ -16,10 +15,6 @@ function randomBytes(size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 7919 + (i >> 8) * 31) & 0xff;
   return bytes;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** A driver whose "wait for the connection" is a gate the test opens, counting the waits. */
@@ -57,8 +52,8 @@ describe('upload driver', () => {
       [3000, 500],
     ]);
     expect(writes.slice(0, 3).every((w) => w[4] === undefined)).toBe(true);
-    expect(writes[3]![4]).toBe(sha256(bytes));
-    expect(file.sha256).toBe(sha256(bytes));
+    expect(writes[3]![4]).toBe(await sha256(bytes));
+    expect(file.sha256).toBe(await sha256(bytes));
     expect(api.files.get(file.id)!.bytes).toEqual(bytes);
     // Progress climbs to the whole size.
     expect(progress.filter((p) => p.phase === 'uploading').map((p) => p.sent)).toEqual([0, 1000, 2000, 3000]);
@@ -69,7 +64,7 @@ describe('upload driver', () => {
     const { driver } = driverFor(api, new Uint8Array(0));
     const file = await driver.run();
     expect(file.size).toBe(0);
-    expect(file.sha256).toBe(sha256(new Uint8Array(0)));
+    expect(file.sha256).toBe(await sha256(new Uint8Array(0)));
   });
 
   it('resumes by itself, once, after the transfer is lost at a chunk boundary', async () => {
@@ -90,7 +85,7 @@ describe('upload driver', () => {
     // The cut chunk (2000) again, then on: nothing before it is sent twice.
     expect(offsets).toEqual([0, 1000, 2000, 2000, 3000, 4000]);
     expect(api.files.get(file.id)!.bytes).toEqual(bytes);
-    expect(file.sha256).toBe(sha256(bytes));
+    expect(file.sha256).toBe(await sha256(bytes));
     expect(api.files.size).toBe(1);
   });
 
@@ -109,7 +104,7 @@ describe('upload driver', () => {
     expect(progress.some((p) => p.phase === 'hashing')).toBe(true);
     expect(progress.some((p) => p.phase === 'waiting')).toBe(true);
     expect(api.files.get(file.id)!.bytes).toEqual(bytes);
-    expect(file.sha256).toBe(sha256(bytes));
+    expect(file.sha256).toBe(await sha256(bytes));
   });
 
   it('waits out a server that is away at the start (not_connected) and then uploads', async () => {
