@@ -7,11 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, session } from 'electron';
 import { windowIconPath } from './app-icon.ts';
 import { createAppProfileStore } from './app-profile-store.ts';
+import { electronDesktopFiles } from './desktop-files.ts';
 import { HOSTED_SERVER_WORKER_FILE, HostedServer } from './core/host/hosted-server.ts';
 import type { Logger } from './core/server/logger.ts';
 import { LanDiscovery } from './core/discovery/lan-discovery.ts';
 import { SessionManager } from './core/session/session-manager.ts';
 import { registerApi } from './ipc/register-api.ts';
+import { mediaUrlOf, registerMediaProtocol, registerMediaScheme } from './media-protocol.ts';
 import { passStartupChecks } from './startup-checks.ts';
 import { loadElectronUpdater } from './updates/electron-updater.ts';
 import { canSelfUpdate } from './updates/self-update-support.ts';
@@ -36,6 +38,8 @@ const testUserData = process.env['NODE_ENV'] === 'test' ? process.env['PARLEY_US
 if (testUserData) app.setPath('userData', testUserData);
 
 app.enableSandbox();
+// Privileged schemes can only be declared before the app is ready.
+registerMediaScheme();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -116,7 +120,12 @@ function start(): void {
       host,
       discovery,
       logger: log,
+      // Files of chat servers reach the page as parley-media: URLs (media-protocol.ts) and are
+      // downloaded by main into the Downloads folder (desktop-files.ts).
+      mediaUrl: mediaUrlOf,
+      desktop: electronDesktopFiles(() => mainWindow),
     });
+    const stopMedia = registerMediaProtocol(sessionManager);
     // Packaged builds that can replace themselves only (not a deb or rpm: canSelfUpdate); the
     // first check waits until well after start.
     const updates = new UpdateChecker({
@@ -133,6 +142,7 @@ function start(): void {
     shutdown = async () => {
       updates.stop();
       unregister();
+      stopMedia();
       // Closing the session stops hosting, which withdraws its announcement with a goodbye.
       await withTimeout(Promise.resolve(sessionManager.close()), SHUTDOWN_TIMEOUT_MS);
       await withTimeout(discovery.stop(), SHUTDOWN_TIMEOUT_MS);

@@ -14,10 +14,12 @@ import { isSafeExternalUrl, openExternalUrl } from './external-links.ts';
 /**
  * The renderer's Content-Security-Policy; the same policy as the meta tag in
  * src/renderer/index.html (a test keeps the two equal). Sent as a header too, as defense in depth
- * and because a header, unlike the meta tag, also applies `frame-ancestors`.
+ * and because a header, unlike the meta tag, also applies `frame-ancestors`. Images and videos
+ * load from `parley-media:` (media-protocol.ts: files of chat servers, read by main) and blob:
+ * (previews the page makes with a canvas); navigating to either stays blocked (hardenWebContents).
  */
 export const RENDERER_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: parley-media:; media-src 'self' blob: parley-media:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'";
 export const RENDERER_CSP_HEADER = `${RENDERER_CSP}; frame-ancestors 'none'`;
 /** For any document that is not ours (none should ever load: see `hardenSession`). */
 export const FOREIGN_DOCUMENT_CSP = "default-src 'none'; sandbox";

@@ -217,7 +217,41 @@ export const contextBridge = {
 
 export const shell = {
   openExternal: vi.fn(async (_url: string, _options?: unknown) => {}),
+  /** Resolves with an error message, "" on success (like Electron's). */
+  openPath: vi.fn(async (_path: string): Promise<string> => ''),
+  showItemInFolder: vi.fn((_path: string) => {}),
 };
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+class FakeProtocol {
+  /** Every scheme declared privileged, with its privileges. */
+  readonly privileged: { scheme: string; privileges?: Record<string, boolean> }[] = [];
+  readonly handlers = new Map<string, ProtocolHandler>();
+
+  registerSchemesAsPrivileged = vi.fn((schemes: { scheme: string; privileges?: Record<string, boolean> }[]) => {
+    this.privileged.push(...schemes);
+  });
+
+  handle = vi.fn((scheme: string, handler: ProtocolHandler) => {
+    if (this.handlers.has(scheme)) throw new Error(`The scheme '${scheme}' is already handled`);
+    this.handlers.set(scheme, handler);
+  });
+
+  unhandle = vi.fn((scheme: string) => {
+    this.handlers.delete(scheme);
+  });
+
+  /** Plays the page: requests `url` from the handler of its scheme. */
+  async fetch(url: string, init?: RequestInit): Promise<Response> {
+    const scheme = url.slice(0, url.indexOf(':'));
+    const handler = this.handlers.get(scheme);
+    if (!handler) throw new Error(`No handler for the scheme '${scheme}'`);
+    return handler(new Request(url, init));
+  }
+}
+
+export const protocol = new FakeProtocol();
 
 type PermissionRequestHandler = (
   contents: unknown,
@@ -320,6 +354,10 @@ export const app = new FakeApp();
 
 export const dialog = {
   showErrorBox: vi.fn((_title: string, _content: string) => {}),
+  /** Called as (window, options) or (options), like Electron's. */
+  showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({
+    canceled: true,
+  })),
 };
 
 export const Menu = {
@@ -341,6 +379,16 @@ export function resetElectronMock(): void {
   contextBridge.exposed.clear();
   contextBridge.exposeInMainWorld.mockClear();
   shell.openExternal.mockClear();
+  shell.openPath.mockReset();
+  shell.openPath.mockImplementation(async () => '');
+  shell.showItemInFolder.mockClear();
+  protocol.privileged.length = 0;
+  protocol.handlers.clear();
+  protocol.registerSchemesAsPrivileged.mockClear();
+  protocol.handle.mockClear();
+  protocol.unhandle.mockClear();
+  dialog.showSaveDialog.mockReset();
+  dialog.showSaveDialog.mockImplementation(async () => ({ canceled: true }));
   session.defaultSession = new FakeSession();
   app.removeAllListeners();
   app.paths.clear();
@@ -363,6 +411,7 @@ export default {
   ipcRenderer,
   contextBridge,
   shell,
+  protocol,
   session,
   app,
   dialog,

@@ -69,6 +69,27 @@ describe('the main entry', () => {
     });
   });
 
+  it('serves files as parley-media: URLs: the scheme privileged at start, handled by the session until quit', async () => {
+    const { electron } = await startMain();
+    expect(electron.protocol.privileged.map((p) => p.scheme)).toEqual(['parley-media']);
+    expect(electron.protocol.handlers.has('parley-media')).toBe(true);
+    const win = electron.FakeBrowserWindow.instances[0]!;
+    const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    // The session was given the desktop's mediaUrl: the page gets parley-media: URLs.
+    expect(await electron.ipcMain.invoke(ipcChannel('mediaUrl'), event, '192.168.1.20:7420', 'f_1', 'thumb')).toEqual({
+      ok: true,
+      value: 'parley-media://files/192.168.1.20%3A7420/f_1/thumb',
+    });
+    // A server this session is not on: no file, no detail.
+    const res = await electron.protocol.fetch('parley-media://files/192.168.1.20%3A7420/f_1/thumb');
+    expect([404, 503]).toContain(res.status);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+
+    electron.app.emit('before-quit', { preventDefault: vi.fn() });
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalled());
+    expect(electron.protocol.handlers.has('parley-media')).toBe(false);
+  });
+
   it('a second instance quits at once, without a window or handlers', async () => {
     const { electron } = await startMain({ locked: false });
     expect(electron.app.quit).toHaveBeenCalled();

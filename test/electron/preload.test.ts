@@ -69,6 +69,20 @@ describe('calls', () => {
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(ipcChannel('loadOlder'), 'h:1', { room: 'r' }, 10);
   });
 
+  it('passes an upload chunk through as a Uint8Array with the same bytes (no copy into another type)', async () => {
+    const { electron, api } = await loadPreload();
+    electron.ipcRenderer.invoke.mockResolvedValue({ ok: true, value: { offset: 5 } });
+    const chunk = new Uint8Array([0, 1, 2, 254, 255]);
+    await expect(api.writeUpload('h:1', 'u_1', 0, chunk)).resolves.toEqual({ offset: 5 });
+    const [channel, ...args] = electron.ipcRenderer.invoke.mock.calls.at(-1)!;
+    expect(channel).toBe(ipcChannel('writeUpload'));
+    expect(args[3]).toBe(chunk);
+    // What crosses to main is its structured clone: still a Uint8Array, the same bytes.
+    const cloned = structuredClone(args[3]);
+    expect(cloned).toBeInstanceOf(Uint8Array);
+    expect([...(cloned as Uint8Array)]).toEqual([0, 1, 2, 254, 255]);
+  });
+
   it('rejects with an ApiError carrying the code from the envelope', async () => {
     const { electron, api } = await loadPreload();
     electron.ipcRenderer.invoke.mockResolvedValue({ ok: false, error: { code: 'room_not_found', message: 'No room' } });

@@ -24,6 +24,7 @@ import {
   type ApiEvents,
   type ServerView,
 } from '../../src/shared/api/contract.ts';
+import { MAX_UPLOAD_CHUNK_BYTES } from '../../src/shared/api/features/files.ts';
 import type { ApiResponse } from '../../src/shared/api/proxy.ts';
 import { cleanupAll, connectClient, startServer, type TestServer } from '../support/harness.ts';
 import {
@@ -237,6 +238,45 @@ describe('argument checks', () => {
     expect(response).toEqual({ ok: false, error: { code: 'bad_arguments', message: expect.stringContaining(name) } });
     if (spy) expect(spy).not.toHaveBeenCalled();
     expect(shell.openExternal).not.toHaveBeenCalled();
+  });
+});
+
+describe('writeUpload: file bytes over IPC', () => {
+  const SERVER = '127.0.0.1:7275';
+
+  it('refuses a chunk that is too large or not a Uint8Array with bad_arguments; the session never sees it', async () => {
+    const spy = vi.spyOn(session, 'writeUpload');
+    const refused: [string, unknown][] = [
+      ['one byte over the limit', new Uint8Array(MAX_UPLOAD_CHUNK_BYTES + 1)],
+      ['an array of numbers', [1, 2, 3]],
+      ['a string', 'AAEC'],
+      ['an ArrayBuffer', new ArrayBuffer(8)],
+      ['a DataView', new DataView(new ArrayBuffer(8))],
+      ['an object posing as bytes', { byteLength: 3, 0: 1, 1: 2, 2: 3 }],
+    ];
+    for (const [what, bytes] of refused) {
+      const response = await invoke('writeUpload', fromOurPage(), SERVER, 'u_1', 0, bytes);
+      expect(response, what).toMatchObject({ ok: false, error: { code: 'bad_arguments' } });
+    }
+    const badHash = await invoke('writeUpload', fromOurPage(), SERVER, 'u_1', 0, new Uint8Array(4), 'ABC');
+    expect(badHash).toMatchObject({ ok: false, error: { code: 'bad_arguments' } });
+    const negative = await invoke('writeUpload', fromOurPage(), SERVER, 'u_1', -1, new Uint8Array(4));
+    expect(negative).toMatchObject({ ok: false, error: { code: 'bad_arguments' } });
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('passes a chunk of exactly the limit to the session as the same bytes', async () => {
+    const chunk = new Uint8Array(MAX_UPLOAD_CHUNK_BYTES);
+    for (let i = 0; i < chunk.length; i += 4093) chunk[i] = i % 251;
+    const digest = 'ab'.repeat(32);
+    const spy = vi.spyOn(session, 'writeUpload').mockResolvedValue({ offset: chunk.length });
+    const response = await invoke('writeUpload', fromOurPage(), SERVER, 'u_1', 0, chunk, digest);
+    expect(response).toEqual({ ok: true, value: { offset: chunk.length } });
+    expect(spy).toHaveBeenCalledTimes(1);
+    const [server, upload, offset, bytes, sha256] = spy.mock.calls[0]!;
+    expect([server, upload, offset, sha256]).toEqual([SERVER, 'u_1', 0, digest]);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(bytes).equals(Buffer.from(chunk))).toBe(true);
   });
 });
 

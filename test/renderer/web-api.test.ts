@@ -1,6 +1,8 @@
 /**
  * The browser build's API client while its own socket is down: the servers it was on are shown
- * reconnecting, with a countdown to the next attempt (a fake WebSocket, fake timers).
+ * reconnecting, with a countdown to the next attempt (a fake WebSocket, fake timers). And how it
+ * carries file bytes: writeUpload as a PUT to the tab's upload URL, downloadFile as the browser's
+ * own download (the real gateway behind them: test/web/file-routes.test.ts).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebApiConnection } from '../../src/renderer/src/api/web-api.ts';
@@ -105,6 +107,100 @@ describe('web API client', () => {
     vi.advanceTimersByTime(1000);
     FakeSocket.all[1]!.onopen?.();
     expect(states).toEqual([false, true]);
+    connection.close();
+  });
+});
+
+describe('file bytes over HTTP', () => {
+  const TOKEN = 'T'.repeat(43);
+
+  function withFetch(fetch: typeof globalThis.fetch): { connection: WebApiConnection; socket: FakeSocket } {
+    const connection = new WebApiConnection('wss://parley.test:8443/api', {
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+      storage: null,
+      fetch,
+    });
+    const socket = FakeSocket.all.at(-1)!;
+    socket.onopen?.();
+    return { connection, socket };
+  }
+
+  it('sends writeUpload as a PUT of the chunk to the tab’s upload URL and returns its envelope', async () => {
+    const fetch = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) =>
+      Response.json({ ok: true, value: { offset: 3 } }),
+    );
+    const { connection, socket } = withFetch(fetch as unknown as typeof globalThis.fetch);
+    // Before the server named the tab: the upload driver resumes with beginUpload later.
+    await expect(connection.api.writeUpload('h:1', 'u_1', 0, new Uint8Array([1, 2, 3]))).rejects.toMatchObject({
+      code: 'transfer_interrupted',
+    });
+    expect(fetch).not.toHaveBeenCalled();
+
+    socket.onmessage?.({ data: JSON.stringify({ t: 'tab', token: TOKEN }) });
+    const whole = new Uint8Array([9, 9, 1, 2, 3, 9]);
+    const digest = 'a'.repeat(64);
+    await expect(connection.api.writeUpload('h:1', 'u 1', 0, whole.subarray(2, 5), digest)).resolves.toEqual({
+      offset: 3,
+    });
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(String(url)).toBe(
+      `https://parley.test:8443/api/upload/${TOKEN}/u%201?server=h%3A1&offset=0&sha256=${digest}`,
+    );
+    expect(init?.method).toBe('PUT');
+    // Only the view's bytes, not the buffer around it.
+    expect([...new Uint8Array(await new Response(init!.body).arrayBuffer())]).toEqual([1, 2, 3]);
+    // Nothing of the upload went over the socket.
+    expect(socket.sent.some((m) => m.name === 'writeUpload')).toBe(false);
+    connection.close();
+  });
+
+  it('maps the gateway’s refusals and a failed request to error codes the upload driver knows', async () => {
+    const replies: (() => Promise<Response>)[] = [
+      async () => Response.json({ ok: false, error: { code: 'chunk_too_large', message: 'too big' } }, { status: 413 }),
+      async () => new Response('<html>Bad gateway</html>', { status: 502 }),
+      async () => {
+        throw new TypeError('Failed to fetch');
+      },
+      async () => new Response('nonsense', { status: 400 }),
+    ];
+    const fetch = vi.fn(() => replies.shift()!());
+    const { connection, socket } = withFetch(fetch as unknown as typeof globalThis.fetch);
+    socket.onmessage?.({ data: JSON.stringify({ t: 'tab', token: TOKEN }) });
+    const chunk = new Uint8Array(4);
+    await expect(connection.api.writeUpload('h:1', 'u', 0, chunk)).rejects.toMatchObject({ code: 'chunk_too_large' });
+    await expect(connection.api.writeUpload('h:1', 'u', 0, chunk)).rejects.toMatchObject({
+      code: 'transfer_interrupted',
+    });
+    await expect(connection.api.writeUpload('h:1', 'u', 0, chunk)).rejects.toMatchObject({
+      code: 'transfer_interrupted',
+    });
+    await expect(connection.api.writeUpload('h:1', 'u', 0, chunk)).rejects.toMatchObject({ code: 'bad_response' });
+    // A dropped socket forgets the token: the next chunk waits for a new session.
+    socket.onclose?.();
+    await expect(connection.api.writeUpload('h:1', 'u', 0, chunk)).rejects.toMatchObject({
+      code: 'transfer_interrupted',
+    });
+    expect(fetch).toHaveBeenCalledTimes(4);
+    connection.close();
+  });
+
+  it('downloads through the browser: an <a download> with the ?download=1 URL; open/show are not supported', async () => {
+    const { connection, socket } = withFetch(vi.fn() as unknown as typeof globalThis.fetch);
+    const clicked: { href: string; download: string }[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push({ href: this.href, download: this.getAttribute('download') ?? '(none)' });
+    });
+    const downloading = connection.api.downloadFile('h:1', 'f_1');
+    await vi.waitFor(() => expect(socket.sent.some((m) => m.name === 'mediaUrl')).toBe(true));
+    socket.answer('mediaUrl', `/api/files/${TOKEN}/f_1/original`);
+    await expect(downloading).resolves.toBeNull();
+    expect(clicked).toEqual([
+      { href: `https://parley.test:8443/api/files/${TOKEN}/f_1/original?download=1`, download: '' },
+    ]);
+    expect(document.querySelectorAll('a')).toHaveLength(0); // removed again
+    click.mockRestore();
+    await expect(connection.api.openDownload('d')).rejects.toMatchObject({ code: 'not_supported' });
+    await expect(connection.api.showDownload('d')).rejects.toMatchObject({ code: 'not_supported' });
     connection.close();
   });
 });

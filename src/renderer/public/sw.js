@@ -9,7 +9,8 @@
  * Strategy: the page itself network first (a new build shows at once when the server is up),
  * the cached copy when the network fails; hashed build files (assets/…-<hash>.…, immutable)
  * cache first; anything else network first. Only same-origin GETs are touched; the API is a
- * WebSocket, which service workers never see.
+ * WebSocket, which service workers never see, and everything under /api/ (file bytes and upload
+ * chunks: per tab, private, possibly huge) goes straight to the network, never into a cache.
  *
  * Plain JavaScript (Vite copies public/ as it is): no imports, no build step.
  */
@@ -18,6 +19,8 @@
 
 const CACHE = 'parley-shell-v1';
 const SHELL = new URL('./', self.registration.scope).href;
+/** The gateway's own routes (/api/files/…, /api/upload/…): never answered from or put in a cache. */
+const API_PREFIX = new URL('api/', SHELL).pathname;
 const HASHED_ASSET = /\/assets\/(?:[^/]+\/)*[^/]+-[A-Za-z0-9_-]{8,}\.[A-Za-z0-9]+$/;
 
 /** Same-origin files the page links (scripts, styles, icons), from its HTML. */
@@ -111,6 +114,7 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith(API_PREFIX)) return;
   if (request.mode === 'navigate' || url.href === SHELL || url.pathname.endsWith('/index.html')) {
     event.respondWith(pageFirstFromNetwork(event));
   } else if (HASHED_ASSET.test(url.pathname)) {

@@ -18,7 +18,7 @@ export interface OutboxLink {
   canSend(): boolean;
   /** Sends one message; `onResult` runs as the reply is read (before any later frame). */
   send(
-    args: Target & { text: string; msgId: string },
+    args: Target & { text: string; msgId: string; attachments?: string[] },
     onResult: (result: RequestResults['send']) => void,
   ): Promise<RequestResults['send']>;
   /** The own stored message, as its reply is read: it becomes a `message` event in wire order. */
@@ -31,6 +31,8 @@ interface OutboxEntry {
   target: Target;
   text: string;
   msgId: string;
+  /** File ids the message carries; resent with it, so the files are attached exactly once too. */
+  attachments: string[] | undefined;
   promise: Promise<ChatMessage>;
   resolve: (message: ChatMessage) => void;
   reject: (error: Error) => void;
@@ -51,7 +53,7 @@ export class Outbox {
   }
 
   /** Queues a message (or joins the one queued with this msgId) and sends it when it can. */
-  add(target: Target, text: string, msgId: string): Promise<ChatMessage> {
+  add(target: Target, text: string, msgId: string, attachments?: string[]): Promise<ChatMessage> {
     const queued = this.entries.get(msgId);
     if (queued) return queued.promise;
     if (this.entries.size >= this.link.maxEntries) {
@@ -64,7 +66,7 @@ export class Outbox {
       resolve = res;
       reject = rej;
     });
-    const entry: OutboxEntry = { target, text, msgId, promise, resolve, reject, inFlight: false };
+    const entry: OutboxEntry = { target, text, msgId, attachments, promise, resolve, reject, inFlight: false };
     this.entries.set(msgId, entry);
     if (this.link.canSend()) this.transmit(entry);
     return promise;
@@ -89,7 +91,12 @@ export class Outbox {
 
   private transmit(entry: OutboxEntry): void {
     entry.inFlight = true;
-    const args = { ...entry.target, text: entry.text, msgId: entry.msgId };
+    const args = {
+      ...entry.target,
+      text: entry.text,
+      msgId: entry.msgId,
+      ...(entry.attachments ? { attachments: entry.attachments } : {}),
+    };
     this.link
       .send(args, (result) => this.link.noteOwn(result.message))
       .then(

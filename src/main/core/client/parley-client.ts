@@ -28,6 +28,7 @@ import { Connection, type ConnectionStatus } from './connection.ts';
 import { ParleyError } from './errors.ts';
 import type { ClientContext, RequestArgs } from './features/context.ts';
 import { dmMethods, type DmMethods } from './features/dms.ts';
+import { fileMethods, type FileMethods } from './features/files.ts';
 import { historyMethods, type HistoryMethods } from './features/history.ts';
 import { messageMethods, type MessageMethods } from './features/messages.ts';
 import { roomMethods, type RoomMethods } from './features/rooms.ts';
@@ -35,12 +36,16 @@ import { userMethods, type UserMethods } from './features/users.ts';
 import { isIncoming, type Welcome } from './incoming.ts';
 import { Outbox } from './outbox.ts';
 import { CatchUp } from './resume.ts';
+import { TransferSockets } from './transfer/transfer-socket.ts';
 
 export { ParleyError } from './errors.ts';
 export type { ConnectionStatus } from './connection.ts';
 export type { Target } from './target.ts';
 export type { JoinOptions, RoomListOptions } from './features/rooms.ts';
 export type { Welcome } from './incoming.ts';
+export type { UploadAsk } from './features/files.ts';
+export type { UploadWriter } from './transfer/upload-writer.ts';
+export type { Download, DownloadRequest, DownloadVariant } from './transfer/download-stream.ts';
 
 /** Codes that end the client for good: retrying cannot fix them. */
 const FINAL_CODES = new Set<string>(['name_invalid', 'protocol_unsupported', 'replaced']);
@@ -91,7 +96,7 @@ export interface ParleyClientEvents {
   server_error: [ErrorFrame];
 }
 
-type FeatureMethods = RoomMethods & HistoryMethods & MessageMethods & DmMethods & UserMethods;
+type FeatureMethods = RoomMethods & HistoryMethods & MessageMethods & DmMethods & UserMethods & FileMethods;
 
 // The feature methods are installed on each instance in the constructor (Object.assign below);
 // this interface tells the compiler they are there.
@@ -105,6 +110,8 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
   private readonly connection: Connection;
   private readonly catchUp: CatchUp;
   private readonly outbox: Outbox;
+  /** Open transfer connections (file bytes): closed with the client. */
+  private readonly transfers = new TransferSockets();
   private welcomeInfo: Welcome | undefined;
   private closedByUser = false;
   private everWelcomed = false;
@@ -158,10 +165,28 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
       request: (type, args, onResult) => this.request(type, args, onResult),
       catchUp: this.catchUp,
       outbox: this.outbox,
+      // The same address and dialer as the chat connection (TLS, when it comes, covers both).
+      transfer: {
+        host: this.options.host,
+        port: this.options.port,
+        dialer: this.options.dialer,
+        connectTimeoutMs: this.options.connectTimeoutMs,
+        requestTimeoutMs: this.options.requestTimeoutMs,
+        credentials: () => this.credentials,
+        track: (socket) => this.transfers.track(socket),
+      },
       isClosed: () => this.closedByUser,
       setName: (name) => (this.options.name = name),
     };
-    Object.assign(this, roomMethods(ctx), historyMethods(ctx), messageMethods(ctx), dmMethods(ctx), userMethods(ctx));
+    Object.assign(
+      this,
+      roomMethods(ctx),
+      historyMethods(ctx),
+      messageMethods(ctx),
+      dmMethods(ctx),
+      userMethods(ctx),
+      fileMethods(ctx),
+    );
   }
 
   /** The welcome of the current connection (undefined while not connected). */
@@ -206,10 +231,11 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
     if (!this.connected) this.options.name = name;
   }
 
-  /** Closes for good: pending requests and unsent messages are rejected. */
+  /** Closes for good: pending requests, unsent messages and open transfers are rejected. */
   close(): void {
     this.closedByUser = true;
     this.connection.stop();
+    this.transfers.closeAll();
     this.shutdown('closed by the client', 'closed');
   }
 

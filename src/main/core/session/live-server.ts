@@ -130,15 +130,15 @@ export class LiveServer {
     }
   }
 
-  /** Queues a message; its outcome is a `message` or a `sendFailed` event. */
-  send(target: ConversationTarget, text: string, msgId: string): void {
+  /** Queues a message (with the ids of its files); its outcome is a `message` or a `sendFailed` event. */
+  send(target: ConversationTarget, text: string, msgId: string, attachments?: readonly string[]): void {
     if (this.sending.has(msgId)) return; // already queued: the outcome arrives once
     this.sending.add(msgId);
     const settled = () => {
       this.sending.delete(msgId);
       this.reportUnsent();
     };
-    this.client.sendMessage(target, text, msgId).then(settled, (error: unknown) => {
+    this.client.sendMessage(target, text, msgId, attachments).then(settled, (error: unknown) => {
       // The server's code (text_too_long, not_member, …), or the client's: "closed" when the user
       // disconnected first, "disconnected" when the server refused to take us back.
       const code = error instanceof ParleyError ? error.code : 'internal';

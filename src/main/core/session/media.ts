@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { FileInfo } from '../../../shared/protocol/server-frames.ts';
+import type { ParleyClient } from '../client/parley-client.ts';
 
 export type MediaVariant = 'original' | 'thumb';
 
@@ -41,4 +42,28 @@ export interface DesktopFiles {
   openPath(path: string): Promise<void>;
   /** Shows a file in its folder (Electron shell.showItemInFolder). */
   showInFolder(path: string): void;
+}
+
+/**
+ * Reads a byte range of a file (or its preview) with `client`: one transfer connection, whose
+ * body the caller pipes to the page. Rejects with the client's error (the caller maps it).
+ */
+export async function openMediaStream(
+  client: ParleyClient,
+  fileId: string,
+  variant: MediaVariant,
+  range: { offset: number; length?: number } = { offset: 0 },
+): Promise<MediaStream> {
+  const request = range.length === undefined ? { variant, offset: range.offset } : { variant, ...range };
+  const { ready, body } = await client.download(fileId, request);
+  return {
+    file: ready.file,
+    variant: ready.variant,
+    size: ready.size,
+    sha256: ready.sha256,
+    mediaType: ready.mediaType,
+    offset: ready.offset,
+    length: ready.length,
+    body,
+  };
 }

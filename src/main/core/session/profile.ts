@@ -1,6 +1,6 @@
 /**
  * What the app remembers between runs: the display name and the servers it connected to, with
- * the credentials each one issued (so that we come back as the same user).
+ * the credentials each one issued (so that we come back as the same user), and a few settings.
  *
  * Profiles are read from a file (desktop) or from browser storage (web build): both are
  * untrusted, so `parseProfile` accepts anything, never throws, and keeps only what is valid.
@@ -42,6 +42,11 @@ export const PROFILE_SCHEMA = z.object({
   servers: z.array(PROFILE_SERVER_SCHEMA).max(MAX_REMEMBERED_SERVERS),
   /** Network interfaces the user switched off for discovery (by name). */
   disabledInterfaces: z.array(INTERFACE_NAME_SCHEMA).max(MAX_DISABLED_INTERFACES),
+  /**
+   * Desktop: ask where to save each download (a save dialog) instead of using the Downloads
+   * folder. Optional: profiles written before issue 12 lack it, and mean false.
+   */
+  askWhereToSave: z.boolean().optional(),
 });
 
 export type ProfileServer = z.infer<typeof PROFILE_SERVER_SCHEMA>;
@@ -92,6 +97,7 @@ export function parseProfile(input: unknown): Profile {
     const names = disabled.slice(0, MAX_SCANNED_ENTRIES).filter((n) => INTERFACE_NAME_SCHEMA.safeParse(n).success);
     profile.disabledInterfaces = [...new Set(names as string[])].slice(0, MAX_DISABLED_INTERFACES);
   }
+  if (readOwn(record, 'askWhereToSave') === true) profile.askWhereToSave = true;
   const servers = readOwn(record, 'servers');
   if (!Array.isArray(servers)) return profile;
   const seen = new Set<string>();

@@ -30,13 +30,15 @@ import { fileCalls } from './features/files.ts';
 import { roomCalls } from './features/rooms.ts';
 import { serverCalls } from './features/servers.ts';
 import { settingsCalls } from './features/settings.ts';
+import { Downloads } from './downloads.ts';
 import { Hosting, type HostController } from './hosting.ts';
 import { LiveServer } from './live-server.ts';
 import { Nearby, type DiscoveryController } from './nearby.ts';
-import type { MediaOptions, MediaStream, MediaVariant } from './media.ts';
+import { openMediaStream, type MediaOptions, type MediaStream, type MediaVariant } from './media.ts';
 import type { ProfileStore } from './profile.ts';
 import { SessionEvents, type SessionEventListener } from './server-events.ts';
 import { ServerList } from './server-list.ts';
+import { UploadWriters } from './upload-writers.ts';
 
 export type { HostController } from './hosting.ts';
 export type { DiscoveryController } from './nearby.ts';
@@ -74,6 +76,8 @@ export class SessionManager {
   private readonly live = new Map<string, LiveServer>();
   private readonly hosting: Hosting;
   private readonly nearby: Nearby;
+  private readonly uploads = new UploadWriters();
+  private readonly downloads: Downloads | undefined;
   private closed = false;
 
   /**
@@ -82,12 +86,12 @@ export class SessionManager {
    * (file_not_found, not_connected, …). Not an app call: its bytes are no JSON.
    */
   openMedia(
-    _serverKey: string,
-    _fileId: string,
-    _variant: MediaVariant,
-    _range?: { offset: number; length?: number },
+    serverKey: string,
+    fileId: string,
+    variant: MediaVariant,
+    range?: { offset: number; length?: number },
   ): Promise<MediaStream> {
-    return Promise.reject(new ApiError('not_supported', 'Files are not available yet'));
+    return this.request(serverKey, (client) => openMediaStream(client, fileId, variant, range));
   }
 
   constructor(options: SessionManagerOptions) {
@@ -125,6 +129,17 @@ export class SessionManager {
       disconnect: (key) => this.disconnectServer(key),
       forget: (key) => this.forgetServer(key),
     });
+    if (options.desktop) {
+      this.downloads = new Downloads({
+        desktop: options.desktop,
+        emit,
+        askWhereToSave: () => this.servers.profile.askWhereToSave === true,
+        connectedClient: (key) => {
+          const entry = this.live.get(key);
+          return entry?.status === 'connected' ? entry.client : undefined;
+        },
+      });
+    }
     const ctx: SessionContext = {
       app: options.app,
       allowedServer: options.allowedServer,
@@ -132,6 +147,9 @@ export class SessionManager {
       live: this.live,
       hosting: this.hosting,
       nearby: this.nearby,
+      uploads: this.uploads,
+      downloads: this.downloads,
+      media: { mediaUrl: options.mediaUrl, desktop: options.desktop },
       emit,
       assertOpen: () => this.assertOpen(),
       connect: (host, port) => this.connect(host, port),
@@ -162,6 +180,8 @@ export class SessionManager {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.downloads?.close();
+    this.uploads.closeAll();
     for (const entry of [...this.live.values()]) this.drop(entry);
     this.nearby.close();
     await this.hosting.close();

@@ -21,13 +21,17 @@ import type { Logger } from '../server/logger.ts';
 /**
  * The renderer's own policy (src/renderer/index.html) plus what only a header can say
  * (frame-ancestors). connect-src 'self' covers the same-origin ws:/wss: API socket (CSP 3);
- * worker-src 'self' the app-shell service worker (SERVICE_WORKER), and nothing else.
+ * worker-src 'self' the app-shell service worker (SERVICE_WORKER), and nothing else. Files and
+ * previews load from 'self' (/api/files/…, file-routes.ts) and blob: (previews the page makes
+ * with a canvas before uploading); the meta policy's parley-media: is the desktop's and means
+ * nothing to a browser.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
   "font-src 'self'",
   "connect-src 'self'",
   "worker-src 'self'",

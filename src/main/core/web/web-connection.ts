@@ -18,12 +18,14 @@ import type { RawData, WebSocket } from 'ws';
 import { type ApiEventName, type AppInfo, type ParleyApiCalls, serverKeyOf } from '../../../shared/api/contract.ts';
 import { describeInvalid, dispatchCall, isApiCallName } from '../../../shared/api/dispatch.ts';
 import type { ApiResponse } from '../../../shared/api/proxy.ts';
-import { BROWSER_MESSAGE, CALL_ID, type ServerMessage } from '../../../shared/api/web-wire.ts';
+import { BROWSER_MESSAGE, CALL_ID, mediaPath, type ServerMessage } from '../../../shared/api/web-wire.ts';
 import type { Logger } from '../server/logger.ts';
 import { TokenBucket } from '../server/token-bucket.ts';
+import type { MediaOptions } from '../session/media.ts';
 import { parseProfile, type Profile, type ProfileServer, type ProfileStore } from '../session/profile.ts';
+import { newTabToken, type FileRouteLimits, type FileSession, type FileTab } from './file-routes.ts';
 
-export interface WebLimits {
+export interface WebLimits extends FileRouteLimits {
   /** Largest WebSocket message accepted, in bytes (a bigger one closes the socket with 1009). */
   maxPayloadBytes: number;
   /** Token bucket per WebSocket: messages per second sustained, and the burst allowed. */
@@ -49,10 +51,17 @@ export const DEFAULT_WEB_LIMITS: WebLimits = {
   maxConnections: 1024,
   maxConnectionsPerIp: 16,
   heartbeatMs: 30_000,
+  maxUploadsPerTab: 4,
+  // 16 chunks of at most 8 MiB: the most memory uploads can hold at once is 128 MiB.
+  maxUploadsInFlight: 16,
+  maxMediaStreams: 256,
 };
 
-/** What the web server needs from a session: every call, events, and close. SessionManager is one. */
-export interface WebSession extends ParleyApiCalls {
+/**
+ * What the web server needs from a session: every call, events, close, and file bytes for the
+ * HTTP routes (file-routes.ts). SessionManager is one.
+ */
+export interface WebSession extends ParleyApiCalls, FileSession {
   onEvent(listener: (event: ApiEventName, payload: unknown) => void): () => void;
   close(): unknown;
 }
@@ -64,6 +73,8 @@ export interface WebSessionOptions {
   /** Software name sent in hello, for the room server's logs. */
   clientName: string;
   logger: Logger;
+  /** Addresses the tab's files by its tab token (file-routes.ts's paths). */
+  mediaUrl: NonNullable<MediaOptions['mediaUrl']>;
 }
 
 /** What a connection uses of the web server that accepted it (WebServerImpl in web-server.ts). */
@@ -98,7 +109,13 @@ export function webProfile(raw: unknown, server: { host: string; port: number })
 }
 
 /** One browser tab: its WebSocket and, after init, its session. */
-export class WebConnection {
+export class WebConnection implements FileTab {
+  /**
+   * Names this tab's session in HTTP requests (file-routes.ts), which cannot travel on the
+   * socket; 256 random bits, sent to the page after init, forgotten when the socket closes.
+   */
+  readonly tabToken = newTabToken();
+  uploadsInFlight = 0;
   private session: WebSession | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly bucket: TokenBucket;
@@ -123,6 +140,10 @@ export class WebConnection {
       server.log.info({ ip, code }, 'web client disconnected');
       this.dispose();
     });
+  }
+
+  get fileSession(): FileSession | undefined {
+    return this.closed ? undefined : this.session;
   }
 
   private send(message: ServerMessage): void {
@@ -223,6 +244,8 @@ export class WebConnection {
         allowedServer,
         clientName: `parley-web/${this.server.version}`,
         logger: this.server.log,
+        // The one server of a web session is the process's own: the token alone says which.
+        mediaUrl: (_server, fileId, variant) => mediaPath(this.tabToken, fileId, variant),
       });
     } catch (error) {
       this.server.log.error({ err: error }, 'web: could not create a session');
@@ -232,6 +255,7 @@ export class WebConnection {
       return;
     }
     this.unsubscribe = this.session.onEvent((name, payload) => this.send({ t: 'event', name, payload }));
+    this.send({ t: 'tab', token: this.tabToken });
   }
 
   private async call(id: number, name: string, args: unknown[]): Promise<void> {

@@ -15,6 +15,8 @@ import { hostname as osHostname } from 'node:os';
 import { WebSocketServer } from 'ws';
 import { silentLogger, type Logger } from '../server/logger.ts';
 import { SessionManager } from '../session/session-manager.ts';
+import { serverKeyOf } from '../../../shared/api/contract.ts';
+import { FileRoutes, isFileRoute } from './file-routes.ts';
 import { hostNameOf, isLanHostName, originMatchesHost } from './lan-host-names.ts';
 import { resolveWebRoot, sendPlain, StaticFiles } from './static-files.ts';
 import {
@@ -69,6 +71,9 @@ class WebServerImpl implements WebServer, WebConnectionServer {
   readonly roomServer: { host: string; port: number };
   readonly createSession: (options: WebSessionOptions) => WebSession;
   private readonly files: StaticFiles;
+  private readonly fileRoutes: FileRoutes;
+  /** Open tabs by their token (file-routes.ts). */
+  private readonly tabs = new Map<string, WebConnection>();
   private readonly allowedHosts: string[];
   private readonly http: Server;
   private readonly wss: WebSocketServer;
@@ -84,6 +89,12 @@ class WebServerImpl implements WebServer, WebConnectionServer {
     this.roomServer = { host: options.roomServer.host, port: options.roomServer.port };
     this.createSession = options.createSession ?? ((o) => new SessionManager(o));
     this.files = new StaticFiles(root, this.log);
+    this.fileRoutes = new FileRoutes({
+      serverKey: serverKeyOf(this.roomServer.host, this.roomServer.port),
+      limits: this.limits,
+      log: this.log,
+      tab: (token) => this.tabs.get(token),
+    });
     const machine = osHostname().toLowerCase();
     this.allowedHosts = [...(options.allowedHosts ?? []).map((h) => h.toLowerCase()), machine];
     this.wss = new WebSocketServer({
@@ -127,6 +138,7 @@ class WebServerImpl implements WebServer, WebConnectionServer {
 
   forget(connection: WebConnection): void {
     if (!this.connections.delete(connection)) return;
+    this.tabs.delete(connection.tabToken);
     const left = (this.perIp.get(connection.ip) ?? 1) - 1;
     if (left > 0) this.perIp.set(connection.ip, left);
     else this.perIp.delete(connection.ip);
@@ -159,7 +171,8 @@ class WebServerImpl implements WebServer, WebConnectionServer {
         sendPlain(res, 421, 'Unknown host name: open this server by its IP address or LAN name.', head);
         return;
       }
-      await this.files.serve(req, res);
+      if (isFileRoute(req.url ?? '')) await this.fileRoutes.serve(req, res);
+      else await this.files.serve(req, res);
     } catch (error) {
       this.log.error({ err: error }, 'web: request failed');
       if (!res.headersSent) sendPlain(res, 500, 'Internal error', head);
@@ -196,7 +209,9 @@ class WebServerImpl implements WebServer, WebConnectionServer {
     // so the limits checked above still hold when the connection is counted here.
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
-      this.connections.add(new WebConnection(ws, ip, this));
+      const connection = new WebConnection(ws, ip, this);
+      this.connections.add(connection);
+      this.tabs.set(connection.tabToken, connection);
       // The room server sees every browser as this process (loopback): the browser's address is here.
       this.log.info({ ip }, 'web client connected');
     });

@@ -13,6 +13,11 @@
  * and (3) once the socket is back, tells `onFreshSession` listeners (the new session is in none
  * of the rooms the page has open: the renderer re-opens them with `since`) and then emits the
  * fresh session's view of every server.
+ *
+ * File bytes do not go over the socket (JSON only): `writeUpload` is sent as an HTTP PUT of the
+ * chunk to the gateway's upload route, and `downloadFile` hands the file's `?download=1` URL to
+ * the browser's own downloads (src/main/core/web/file-routes.ts; paths in web-wire.ts). Both are
+ * addressed by the tab token the server sends after init; a new socket has a new token.
  */
 import {
   type ApiCallName,
@@ -24,7 +29,7 @@ import {
 } from '../../../shared/api/contract.ts';
 import { createApiProxy, type ApiResponse, type ApiTransport } from '../../../shared/api/proxy.ts';
 import { backoffDelay } from '../../../shared/backoff.ts';
-import { SERVER_MESSAGE } from '../../../shared/api/web-wire.ts';
+import { API_RESPONSE, SERVER_MESSAGE, uploadPath } from '../../../shared/api/web-wire.ts';
 
 /** localStorage key of the profile (display name, the server and the credentials it issued). */
 export const PROFILE_STORAGE_KEY = 'parley.profile';
@@ -42,6 +47,10 @@ export interface WebApiOptions {
   /** Reconnect delays: doubling from min to max, with jitter. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** HTTP requests (default: the browser's fetch): upload chunks. */
+  fetch?: typeof fetch;
+  /** Hands a URL to the browser's downloads (default: clicking an `<a download>`). */
+  startDownload?: (url: string) => void;
 }
 
 interface PendingCall {
@@ -58,6 +67,37 @@ const disconnected = (): ApiResponse => ({
 
 /** The window's events where there is one (`online`: try again at once after a network change). */
 const browserEvents = globalThis as Partial<Pick<EventTarget, 'addEventListener' | 'removeEventListener'>>;
+
+/** The tab's session is gone (or not there yet): the upload driver resumes with beginUpload. */
+const interrupted = (message: string): ApiResponse => ({ ok: false, error: { code: 'transfer_interrupted', message } });
+
+const notSupported = (): ApiResponse => ({
+  ok: false,
+  error: { code: 'not_supported', message: 'The browser keeps its downloads itself' },
+});
+
+/** The browser's own download of `url` (same origin: the gateway names the file). */
+function clickDownload(url: string): void {
+  // Typed by what is used: this file is also compiled for Node (tests), without the DOM library.
+  interface Anchor {
+    href: string;
+    download: string;
+    rel: string;
+    click(): void;
+    remove(): void;
+  }
+  const doc = (
+    globalThis as unknown as { document?: { createElement(tag: 'a'): Anchor; body: { append(node: Anchor): void } } }
+  ).document;
+  if (!doc) throw new Error('no document to download from');
+  const anchor = doc.createElement('a');
+  anchor.href = url;
+  anchor.download = '';
+  anchor.rel = 'noopener';
+  doc.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+}
 
 const outboxKey = (server: string, msgId: string): string => `${server}\n${msgId}`;
 
@@ -94,6 +134,10 @@ export class WebApiConnection implements ApiTransport {
   private readonly servers = new Map<string, ServerView>();
   /** Messages sent with sendMessage and without an outcome yet, by server + msgId. */
   private readonly outbox = new Map<string, { server: string; msgId: string; accepted: boolean }>();
+  private readonly fetch: typeof fetch;
+  private readonly startDownload: (url: string) => void;
+  /** This socket's tab token (after init); undefined while there is no socket. */
+  private tabToken: string | undefined;
   private readonly onOnline = () => {
     if (this.retryTimer !== undefined) this.reconnectNow();
   };
@@ -104,6 +148,8 @@ export class WebApiConnection implements ApiTransport {
     this.Socket = options.WebSocket ?? globalThis.WebSocket;
     this.minBackoffMs = options.minBackoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
+    this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.startDownload = options.startDownload ?? clickDownload;
     this.api = createApiProxy(this);
     browserEvents.addEventListener?.('online', this.onOnline);
     this.connect();
@@ -116,6 +162,9 @@ export class WebApiConnection implements ApiTransport {
 
   call(name: ApiCallName, args: unknown[]): Promise<ApiResponse> {
     if (this.closed) return Promise.resolve(disconnected());
+    if (name === 'writeUpload') return this.writeUpload(args);
+    if (name === 'downloadFile') return this.downloadFile(args);
+    if (name === 'openDownload' || name === 'showDownload') return Promise.resolve(notSupported());
     return new Promise((resolve) => {
       const call: PendingCall = { id: this.nextId++, name, args, resolve };
       if (this.open) this.transmit(call);
@@ -220,6 +269,7 @@ export class WebApiConnection implements ApiTransport {
   /** The socket is gone: every call sent on it or waiting for it fails. */
   private dropped(): void {
     this.socket = undefined;
+    this.tabToken = undefined;
     this.open = false;
     const failed = [...this.sent.values(), ...this.queue];
     this.sent.clear();
@@ -287,6 +337,9 @@ export class WebApiConnection implements ApiTransport {
       case 'profile':
         this.saveProfile(message.profile);
         return;
+      case 'tab':
+        this.tabToken = message.token;
+        return;
       case 'error':
         console.warn(`parley: the server refused a message: ${message.code}: ${message.message}`);
         return;
@@ -304,6 +357,60 @@ export class WebApiConnection implements ApiTransport {
         console.error(`parley: a ${name} listener threw`, error);
       }
     }
+  }
+
+  // ── file bytes over HTTP ─────────────────────────────────────────────────────────────────
+
+  /** The gateway's address for HTTP: the socket's, as http(s). */
+  private httpUrl(path: string): string {
+    const base = new URL(this.url);
+    base.protocol = base.protocol === 'wss:' ? 'https:' : 'http:';
+    return new URL(path, base).href;
+  }
+
+  /** writeUpload as a PUT of the chunk; the gateway checks it as the WebSocket would. */
+  private async writeUpload(args: unknown[]): Promise<ApiResponse> {
+    const [server, uploadId, offset, bytes, sha256] = args as [string, string, number, unknown, string | undefined];
+    if (!(bytes instanceof Uint8Array) || typeof server !== 'string' || typeof uploadId !== 'string')
+      return { ok: false, error: { code: 'bad_arguments', message: 'writeUpload: (server, uploadId, offset, bytes)' } };
+    const token = this.tabToken;
+    if (!token) return interrupted('Not connected to the web server');
+    let reply: Response;
+    try {
+      reply = await this.fetch(this.httpUrl(uploadPath(token, uploadId, { server, offset, sha256 })), {
+        method: 'PUT',
+        // A copy in its own ArrayBuffer: a view of part of a larger buffer is sent as it is.
+        body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+        headers: { 'Content-Type': 'application/octet-stream' },
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch {
+      return interrupted('The upload request failed');
+    }
+    try {
+      const parsed = API_RESPONSE.safeParse(await reply.json());
+      if (parsed.success) return parsed.data.ok ? { ok: true, value: parsed.data.value } : parsed.data;
+    } catch {
+      // not JSON: a proxy's page, a cut connection
+    }
+    if (reply.status >= 500 || reply.status === 0) return interrupted(`The upload request failed (${reply.status})`);
+    return { ok: false, error: { code: 'bad_response', message: `The server answered ${reply.status}` } };
+  }
+
+  /** The browser downloads the file itself (Content-Disposition names it); nothing to follow here. */
+  private async downloadFile(args: unknown[]): Promise<ApiResponse> {
+    const [server, fileId] = args as [unknown, unknown];
+    const response = await this.call('mediaUrl', [server, fileId, 'original']);
+    if (!response.ok) return response;
+    try {
+      const url = new URL(this.httpUrl(response.value as string));
+      url.searchParams.set('download', '1');
+      this.startDownload(url.href);
+    } catch (error) {
+      return { ok: false, error: { code: 'not_supported', message: `Cannot start a download: ${String(error)}` } };
+    }
+    return { ok: true, value: null };
   }
 
   // ── the profile ──────────────────────────────────────────────────────────────────────────

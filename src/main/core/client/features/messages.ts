@@ -11,11 +11,17 @@ export function messageMethods(ctx: ClientContext) {
      * Sends a message. It is kept until the server acknowledges it, across reconnects, and resent
      * with the same msgId, so it is stored and delivered exactly once. Resolves with the stored
      * message (server seq and timestamp); rejects if the server refuses it (e.g. text_too_long).
-     * A second call with a msgId still queued settles with the first.
+     * A second call with a msgId still queued settles with the first. `attachments` are ids of
+     * finished uploads to this conversation (the text may then be "").
      */
-    sendMessage(target: Target, text: string, msgId: string = randomUUID()): Promise<ChatMessage> {
+    sendMessage(
+      target: Target,
+      text: string,
+      msgId: string = randomUUID(),
+      attachments?: readonly string[],
+    ): Promise<ChatMessage> {
       if (ctx.isClosed()) return Promise.reject(new ParleyError('closed', 'The client was closed'));
-      return ctx.outbox.add(target, text, msgId);
+      return ctx.outbox.add(target, text, msgId, attachments && attachments.length > 0 ? [...attachments] : undefined);
     },
   };
 }

@@ -4,11 +4,14 @@
  */
 import type { AppInfo, ServerView } from '../../../../shared/api/contract.ts';
 import type { ParleyClient } from '../../client/parley-client.ts';
+import type { Downloads } from '../downloads.ts';
 import type { Hosting } from '../hosting.ts';
 import type { LiveServer } from '../live-server.ts';
+import type { MediaOptions } from '../media.ts';
 import type { Nearby } from '../nearby.ts';
 import type { Emit } from '../server-events.ts';
 import type { ServerList } from '../server-list.ts';
+import type { UploadWriters } from '../upload-writers.ts';
 
 export interface SessionContext {
   readonly app: AppInfo;
@@ -19,6 +22,12 @@ export interface SessionContext {
   readonly live: ReadonlyMap<string, LiveServer>;
   readonly hosting: Hosting;
   readonly nearby: Nearby;
+  /** The open transfer connections of the uploads the UI drives. */
+  readonly uploads: UploadWriters;
+  /** Desktop downloads into a folder; undefined without `options.desktop` (the browser build). */
+  readonly downloads: Downloads | undefined;
+  /** The embedder's media options (mediaUrl, desktop). */
+  readonly media: MediaOptions;
   readonly emit: Emit;
   /** Throws ApiError 'closed' once the session was closed. */
   assertOpen(): void;
