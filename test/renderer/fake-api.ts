@@ -48,6 +48,7 @@ export const DEFAULT_FILE_LIMITS: FileLimits = {
   maxFileBytes: 2 * 1024 ** 3,
   maxFilesPerMessage: 10,
   maxUploadsInFlight: 4,
+  maxDownloadsInFlight: 4,
 };
 
 /** An upload as the fake holds it: what a server would keep of a partial file. */
