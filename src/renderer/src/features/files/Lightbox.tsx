@@ -8,7 +8,6 @@ import { useEffect, useMemo, useRef, type PointerEvent } from 'react';
 import type { FileInfo } from '../../../../shared/protocol/server-frames.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { focusMainView } from '../../lib/focus-main.ts';
-import { formatFullDate } from '../../lib/format-time.ts';
 import { Icon } from '../../components/common/Icon.tsx';
 import { Spinner } from '../../components/common/Spinner.tsx';
 import type { TimelineItem } from '../conversations/timeline.ts';
@@ -37,6 +36,8 @@ export function imagesOf(items: readonly TimelineItem[]): ViewerImage[] {
 }
 
 const SWIPE_PX = 60;
+/** "2 Dec 2026, 08:17": short enough for a phone's caption line. */
+const whenFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 function LightboxDialog({ viewer }: { viewer: FileViewer }) {
   const { api, store } = useParley();
@@ -121,7 +122,7 @@ function LightboxDialog({ viewer }: { viewer: FileViewer }) {
           <span className="lightbox__meta">
             {formatBytes(current.file.size)}
             {width !== undefined && height !== undefined ? ` · ${width} × ${height}` : ''} · {current.from} ·{' '}
-            {formatFullDate(current.ts)}
+            {whenFormat.format(current.ts)}
           </span>
         </div>
         <span className="lightbox__count" aria-live="polite">
