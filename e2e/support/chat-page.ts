@@ -119,6 +119,28 @@ export class ChatPage {
     await expect(row.getByText(/^Not sent\./)).toHaveCount(0);
   }
 
+  /** Picks files with the composer's paperclip (the system's file chooser). */
+  async attachFiles(files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.page.getByRole('button', { name: 'Attach files' }).click();
+    await (await chooser).setFiles(files);
+  }
+
+  /** The files waiting above the composer ("2 files to send"). */
+  get tray(): Locator {
+    return this.page.getByRole('list', { name: /^\d+ files? to send$/ });
+  }
+
+  /** The inline preview of an image in `title`: a button that opens the full view. */
+  imagePreview(title: string, name: string): Locator {
+    return this.messages(title).getByRole('button', { name: new RegExp(`^Open image ${escapeRegExp(name)},`) });
+  }
+
+  /** The card of a file (not an image) in `title`. */
+  fileCard(title: string, name: string): Locator {
+    return this.messages(title).getByRole('group', { name: new RegExp(`^File ${escapeRegExp(name)},`) });
+  }
+
   /** Opens the member list of the open room (desktop layout). */
   async showMembers(): Promise<Locator> {
     const toggle = this.page.getByRole('button', { name: /^(Show|Hide) members/ });

@@ -6,6 +6,10 @@
  */
 import type {
   ApiEventName,
+  BeginUploadResult,
+  DownloadView,
+  FileSettings,
+  UploadRequest,
   ApiEvents,
   AppInfo,
   ConversationTarget,
@@ -25,12 +29,63 @@ import type {
 } from '../../src/shared/api/contract.ts';
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import { serverKeyOf } from '../../src/shared/api/contract.ts';
-import type { ChatMessage, DmSummary, RoomInfo, UserRef } from '../../src/shared/protocol/server-frames.ts';
+import { FILE_ARGS } from '../../src/shared/api/features/files.ts';
+import type {
+  ChatMessage,
+  DmSummary,
+  FileInfo,
+  FileLimits,
+  RoomInfo,
+  UserRef,
+} from '../../src/shared/protocol/server-frames.ts';
 import { checkDisplayName } from '../../src/shared/text-rules.ts';
 
 export const SERVER = '192.168.1.20:7275';
 export const ME: UserRef = { id: 'u_me', name: 'Ada' };
 export const BOB: UserRef = { id: 'u_bob', name: 'Bob' };
+
+export const DEFAULT_FILE_LIMITS: FileLimits = {
+  maxFileBytes: 2 * 1024 ** 3,
+  maxFilesPerMessage: 10,
+  maxUploadsInFlight: 4,
+  maxDownloadsInFlight: 4,
+};
+
+/** An upload as the fake holds it: what a server would keep of a partial file. */
+export interface FakeUpload {
+  id: string;
+  key: string;
+  server: string;
+  target: ConversationTarget;
+  request: UploadRequest;
+  chunks: Uint8Array[];
+  received: number;
+}
+
+/** A stored file and its bytes. */
+export interface FakeFile {
+  info: FileInfo;
+  bytes: Uint8Array;
+}
+
+const IMAGE_EXTENSIONS: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
+
+/** A file as the server would describe it (the fake decides the type by the name's extension). */
+export function fileInfo(patch: Partial<FileInfo> & { id: string; name: string }): FileInfo {
+  return { size: 1000, sha256: '0'.repeat(64), type: 'application/octet-stream', kind: 'file', ...patch };
+}
+
+/** SHA-256 by WebCrypto: independent of the hasher the upload driver uses. */
+export async function sha256Of(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export function serverView(patch: Partial<ServerView> = {}): ServerView {
   return {
@@ -50,6 +105,7 @@ export function serverView(patch: Partial<ServerView> = {}): ServerView {
       rateBurst: 40,
       heartbeatMs: 15_000,
       idleTimeoutMs: 45_000,
+      files: { ...DEFAULT_FILE_LIMITS },
     },
     hosted: false,
     unsent: 0,
@@ -113,6 +169,7 @@ interface SentMessage {
   target: ConversationTarget;
   text: string;
   msgId: string;
+  attachments?: string[];
 }
 
 type Listener = (payload: never) => void;
@@ -314,10 +371,12 @@ export class FakeApi implements ParleyApi {
     this.record('catchUpDm', [server, userId, options]);
   }
 
-  async sendMessage(server: string, target: ConversationTarget, text: string, msgId: string): Promise<void> {
-    this.record('sendMessage', [server, target, text, msgId]);
+  async sendMessage(...args: [string, ConversationTarget, string, string, string[]?]): Promise<void> {
+    // Recorded as passed (a trailing undefined would reach the browser build's wire as null).
+    this.record('sendMessage', args);
+    const [server, target, text, msgId, attachments] = args;
     if (this.offline) throw new ApiError('not_connected', `Not connected to ${server}`);
-    this.sent.push({ server, target, text, msgId });
+    this.sent.push({ server, target, text, msgId, ...(attachments ? { attachments } : {}) });
   }
 
   async getUpdateStatus(): Promise<UpdateStatus> {
@@ -332,17 +391,179 @@ export class FakeApi implements ParleyApi {
     return { ...this.updates };
   }
 
-  // Files: the renderer's file feature brings real fakes; until then every call is unsupported.
-  beginUpload = (): Promise<never> => Promise.reject(new ApiError('unsupported', 'no files in this fake'));
-  writeUpload = (): Promise<never> => Promise.reject(new ApiError('unsupported', 'no files in this fake'));
-  cancelUpload = async (): Promise<void> => {};
-  downloadFile = async (): Promise<null> => null;
-  cancelDownload = async (): Promise<void> => {};
-  openDownload = async (): Promise<void> => {};
-  showDownload = async (): Promise<void> => {};
-  mediaUrl = async (): Promise<string> => '';
-  getFileSettings = async () => ({ askWhereToSave: false });
-  setFileSettings = async (settings: { askWhereToSave: boolean }) => settings;
+  // ── files ──
+  // An in-memory stand-in for the session's uploads: it keeps what a server would (received
+  // bytes per upload, finished files by key), checks offsets and the SHA-256 independently
+  // (WebCrypto), validates every call's arguments with the contract's schemas as main does,
+  // and can lose a transfer in the middle of a chunk.
+
+  /** Unfinished uploads by id. */
+  uploads = new Map<string, FakeUpload>();
+  /** Stored files by id. */
+  files = new Map<string, FakeFile>();
+  /** Per upload key: the upload id, or the finished file's id. */
+  private uploadKeys = new Map<string, { upload?: string; file?: string }>();
+  private nextUploadId = 1;
+  /**
+   * Planned transfer losses: the first writeUpload whose chunk reaches past `atOffset` keeps
+   * `keep` bytes of its chunk (what got through before the cut), then rejects with
+   * transfer_interrupted. Each entry is used once.
+   */
+  interruptions: { atOffset: number; keep: number }[] = [];
+  /** Errors the next beginUpload calls reject with, in order (e.g. storage_full). */
+  beginUploadErrors: ApiError[] = [];
+  /** While set, writeUpload waits for it (to look at progress mid-way). */
+  writeGate: Promise<void> | null = null;
+  fileSettings: FileSettings = { askWhereToSave: false };
+  private nextDownloadId = 1;
+
+  /** The file stored under an upload key (undefined until complete). */
+  fileOfKey(key: string): FakeFile | undefined {
+    const id = this.uploadKeys.get(key)?.file;
+    return id === undefined ? undefined : this.files.get(id);
+  }
+
+  async beginUpload(server: string, target: ConversationTarget, request: UploadRequest): Promise<BeginUploadResult> {
+    FILE_ARGS.beginUpload.parse([server, target, request]);
+    this.record('beginUpload', [server, target, request]);
+    const error = this.beginUploadErrors.shift();
+    if (error) throw error;
+    if (this.offline) throw new ApiError('not_connected', `Not connected to ${server}`);
+    const limits = this.servers.find((v) => v.key === server)?.limits?.files;
+    if (limits && request.size > limits.maxFileBytes) {
+      throw new ApiError('file_too_large', 'The file is larger than the server accepts.');
+    }
+    const known = this.uploadKeys.get(request.key);
+    if (known?.file !== undefined) return { file: { ...this.files.get(known.file)!.info } };
+    const existing = known?.upload === undefined ? undefined : this.uploads.get(known.upload);
+    if (existing) return { upload: { id: existing.id, offset: existing.received, size: request.size } };
+    const id = `up_${this.nextUploadId++}`;
+    this.uploads.set(id, { id, key: request.key, server, target, request, chunks: [], received: 0 });
+    this.uploadKeys.set(request.key, { upload: id });
+    return { upload: { id, offset: 0, size: request.size } };
+  }
+
+  async writeUpload(
+    server: string,
+    uploadId: string,
+    offset: number,
+    bytes: Uint8Array,
+    sha256?: string,
+  ): Promise<{ offset: number; file?: FileInfo }> {
+    FILE_ARGS.writeUpload.parse(
+      sha256 === undefined ? [server, uploadId, offset, bytes] : [server, uploadId, offset, bytes, sha256],
+    );
+    this.record('writeUpload', [server, uploadId, offset, bytes.byteLength, sha256]);
+    if (this.writeGate) await this.writeGate;
+    if (this.offline) throw new ApiError('not_connected', `Not connected to ${server}`);
+    const upload = this.uploads.get(uploadId);
+    if (!upload) throw new ApiError('upload_not_found', 'No unfinished upload has this id.');
+    if (offset !== upload.received)
+      throw new ApiError('upload_offset_mismatch', `The server holds ${upload.received} bytes.`);
+    const cut = this.interruptions.findIndex((i) => offset + bytes.byteLength > i.atOffset);
+    if (cut >= 0) {
+      const [{ keep }] = this.interruptions.splice(cut, 1) as [{ atOffset: number; keep: number }];
+      const kept = bytes.slice(0, Math.min(keep, bytes.byteLength));
+      upload.chunks.push(kept);
+      upload.received += kept.byteLength;
+      throw new ApiError('transfer_interrupted', 'The transfer connection was lost.');
+    }
+    if (upload.received + bytes.byteLength > upload.request.size) {
+      this.uploads.delete(uploadId);
+      throw new ApiError('size_mismatch', 'More bytes arrived than the upload announced.');
+    }
+    upload.chunks.push(bytes.slice());
+    upload.received += bytes.byteLength;
+    if (upload.received < upload.request.size) return { offset: upload.received };
+    const all = new Uint8Array(upload.received);
+    let at = 0;
+    for (const chunk of upload.chunks) {
+      all.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    const actual = await sha256Of(all);
+    this.uploads.delete(uploadId);
+    if (sha256 !== actual) {
+      this.uploadKeys.delete(upload.key);
+      throw new ApiError('hash_mismatch', 'The bytes do not match the SHA-256 the sender stated.');
+    }
+    const extension = /\.([a-z0-9]+)$/i.exec(upload.request.name)?.[1]?.toLowerCase() ?? '';
+    const imageType = IMAGE_EXTENSIONS[extension];
+    const video = extension === 'mp4' || extension === 'webm';
+    const info: FileInfo = {
+      id: `f_${upload.id}`,
+      name: upload.request.name,
+      size: all.byteLength,
+      sha256: actual,
+      type:
+        imageType ??
+        (video ? `video/${extension}` : extension === 'pdf' ? 'application/pdf' : 'application/octet-stream'),
+      kind: imageType ? 'image' : video ? 'video' : 'file',
+      ...(imageType ? { width: 640, height: 480 } : {}),
+      ...(video && upload.request.width !== undefined
+        ? { width: upload.request.width, height: upload.request.height! }
+        : {}),
+    };
+    this.files.set(info.id, { info, bytes: all });
+    this.uploadKeys.set(upload.key, { file: info.id });
+    return { offset: all.byteLength, file: { ...info } };
+  }
+
+  async cancelUpload(server: string, uploadId: string): Promise<void> {
+    FILE_ARGS.cancelUpload.parse([server, uploadId]);
+    this.record('cancelUpload', [server, uploadId]);
+    const upload = this.uploads.get(uploadId);
+    if (upload) this.uploadKeys.delete(upload.key);
+    this.uploads.delete(uploadId);
+  }
+
+  /** Desktop: a DownloadView that tests then move on with `emit('downloadChanged', …)`. Browser: null. */
+  async downloadFile(server: string, fileId: string): Promise<DownloadView | null> {
+    FILE_ARGS.downloadFile.parse([server, fileId]);
+    this.record('downloadFile', [server, fileId]);
+    if (this.appInfo.platform === 'web') return null;
+    const file = this.files.get(fileId)?.info;
+    return {
+      id: `d_${this.nextDownloadId++}`,
+      server,
+      fileId,
+      name: file?.name ?? fileId,
+      size: file?.size ?? 0,
+      received: 0,
+      bytesPerSecond: 0,
+      state: 'active',
+    };
+  }
+
+  async cancelDownload(id: string): Promise<void> {
+    this.record('cancelDownload', [id]);
+  }
+
+  async openDownload(id: string): Promise<void> {
+    this.record('openDownload', [id]);
+  }
+
+  async showDownload(id: string): Promise<void> {
+    this.record('showDownload', [id]);
+  }
+
+  /** A stand-in URL naming the file and variant (happy-dom loads nothing from it). */
+  async mediaUrl(server: string, fileId: string, variant: 'original' | 'thumb'): Promise<string> {
+    FILE_ARGS.mediaUrl.parse([server, fileId, variant]);
+    this.record('mediaUrl', [server, fileId, variant]);
+    return `https://media.test/${encodeURIComponent(fileId)}/${variant}`;
+  }
+
+  async getFileSettings(): Promise<FileSettings> {
+    this.record('getFileSettings', []);
+    return { ...this.fileSettings };
+  }
+
+  async setFileSettings(settings: FileSettings): Promise<FileSettings> {
+    this.record('setFileSettings', [settings]);
+    this.fileSettings = { ...settings };
+    return { ...this.fileSettings };
+  }
 
   async openLink(url: string): Promise<void> {
     this.record('openLink', [url]);
@@ -416,6 +637,13 @@ export class FakeApi implements ParleyApi {
       fromName: ME.name,
       text: sent.text,
       msgId,
+      ...(sent.attachments
+        ? {
+            attachments: sent.attachments.map((id) => ({
+              ...(this.files.get(id)?.info ?? fileInfo({ id, name: id })),
+            })),
+          }
+        : {}),
     };
     this.emit('message', { server: sent.server, message });
     return message;

@@ -5,6 +5,7 @@
 import type { ParleyApi, Unsubscribe } from '../../../shared/api/contract.ts';
 import type { PageLink } from '../api/get-api.ts';
 import { dmEvents } from '../features/dms/dms-events.ts';
+import { fileEvents } from '../features/files/files-events.ts';
 import { hostingEvents } from '../features/hosting/hosting-events.ts';
 import { memberEvents } from '../features/members/members-events.ts';
 import { messageEvents } from '../features/messages/messages-events.ts';
@@ -19,6 +20,7 @@ import type { AppStore } from './store.ts';
 export const FEATURE_EVENTS: readonly EventWiring[] = [
   serverEvents,
   messageEvents,
+  fileEvents,
   memberEvents,
   dmEvents,
   roomEvents,

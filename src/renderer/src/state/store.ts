@@ -8,6 +8,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { initialHostingState, type HostingState } from '../features/hosting/hosting-slice.ts';
 import { initialConversationsState, type ConversationsState } from '../features/conversations/conversations-slice.ts';
+import { initialFilesState, type FilesState } from '../features/files/files-slice.ts';
 import { initialMembersState, type MembersState } from '../features/members/members-slice.ts';
 import { initialNearbyState, type NearbyState } from '../features/nearby/nearby-slice.ts';
 import { initialServersState, type ServersState } from '../features/servers/servers-slice.ts';
@@ -20,6 +21,7 @@ export type AppState = SettingsState &
   NearbyState &
   ConversationsState &
   MembersState &
+  FilesState &
   UiState;
 export type AppStore = StoreApi<AppState>;
 
@@ -31,6 +33,7 @@ export function initialAppState(): AppState {
     ...initialNearbyState(),
     ...initialConversationsState(),
     ...initialMembersState(),
+    ...initialFilesState(),
     ...initialUiState(),
   };
 }

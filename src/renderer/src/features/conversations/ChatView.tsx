@@ -1,4 +1,7 @@
-/** An open conversation: header, connection banner, messages, composer. */
+/**
+ * An open conversation: header, connection banner, messages, composer. Files dragged onto it go
+ * to the composer's tray (features/files), and the full view of its images opens over it.
+ */
 import { useEffect } from 'react';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import type { ConversationKey } from './conversation-key.ts';
@@ -9,11 +12,15 @@ import { ChatHeader } from './ChatHeader.tsx';
 import { Composer } from '../messages/Composer.tsx';
 import { ConnectionBanner } from '../servers/ConnectionBanner.tsx';
 import { MessageList } from '../messages/MessageList.tsx';
+import { DropOverlay } from '../files/DropOverlay.tsx';
+import { Lightbox } from '../files/Lightbox.tsx';
+import { useFileDrop } from '../files/use-file-drop.ts';
 
 export function ChatView({ conversationKey }: { conversationKey: ConversationKey }) {
   const { api, store } = useParley();
   const meta = useAppState(selectConversation(conversationKey));
   const connected = useAppState((s) => (meta ? s.servers[meta.server]?.status === 'connected' : false));
+  const drop = useFileDrop(conversationKey);
 
   // A conversation listed but never loaded (a DM from dm_list, a room seen only through events).
   useEffect(() => {
@@ -29,11 +36,14 @@ export function ChatView({ conversationKey }: { conversationKey: ConversationKey
     <section
       className="chat"
       aria-label={meta.kind === 'room' ? `Room ${meta.title}` : `Conversation with ${meta.title}`}
+      {...drop.handlers}
     >
       <ChatHeader meta={meta} />
       <ConnectionBanner server={meta.server} />
       <MessageList meta={meta} />
       <Composer meta={meta} />
+      {drop.dragging && <DropOverlay title={meta.kind === 'room' ? `#${meta.title}` : meta.title} />}
+      <Lightbox conversation={meta.key} />
     </section>
   );
 }

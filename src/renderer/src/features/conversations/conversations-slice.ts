@@ -273,6 +273,17 @@ export function messageQueued(
   });
 }
 
+/** An own message with files: pending while they upload (features/files), then sent with them. */
+export function messageUploading(store: AppStore, key: ConversationKey, msgId: string, text: string): void {
+  messageQueued(store, key, msgId, text);
+  store.setState((s) => patchPending(s, msgId, (p) => ({ ...p, status: 'uploading' })));
+}
+
+/** Every file of a pending message is stored: it is sent with their ids. */
+export function messageUploaded(store: AppStore, msgId: string, attachments: string[]): void {
+  store.setState((s) => patchPending(s, msgId, (p) => ({ ...p, status: 'sending', failure: null, attachments })));
+}
+
 function patchPending(
   s: AppState,
   msgId: string,

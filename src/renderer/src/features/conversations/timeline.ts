@@ -16,8 +16,11 @@ export interface PendingMessage {
   msgId: string;
   text: string;
   createdAt: number;
-  status: 'sending' | 'failed';
+  /** 'uploading': its files are still on their way (features/files); it is sent after them. */
+  status: 'uploading' | 'sending' | 'failed';
   failure: { code: string; reason: string } | null;
+  /** Ids of the stored files the message carries (set once they are uploaded). */
+  attachments?: string[];
 }
 
 export interface Timeline {

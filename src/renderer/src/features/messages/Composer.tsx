@@ -2,9 +2,19 @@
  * Write a message. Enter sends, Shift+Enter starts a new line; nothing is sent while an input
  * method (IME) is composing — its Enter confirms the composition. The text is checked as the
  * server checks it and the draft lives in the store, so switching conversations or losing the
- * connection loses nothing.
+ * connection loses nothing. Files (features/files) come from the paperclip, a paste or a drop
+ * onto the conversation, wait in the tray above the input and go with the message on Enter.
  */
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import { checkMessageText, codePointLength } from '../../../../shared/text-rules.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { maxTextChars } from './limits.ts';
@@ -13,6 +23,10 @@ import { selectDraft, selectServer } from '../../state/selectors.ts';
 import type { ConversationMeta } from '../conversations/conversations-slice.ts';
 import { draftChanged } from '../conversations/conversations-slice.ts';
 import { Icon } from '../../components/common/Icon.tsx';
+import { AttachButton } from '../files/AttachButton.tsx';
+import { ComposerTray } from '../files/ComposerTray.tsx';
+import { addFilesToTray, sendWithFiles } from '../files/files-commands.ts';
+import { EMPTY_TRAY } from '../files/files-slice.ts';
 
 /** Show the remaining characters from this share of the limit on. */
 const COUNT_FROM = 0.9;
@@ -45,6 +59,7 @@ export function Composer({ meta }: { meta: ConversationMeta }) {
   const { api, store } = useParley();
   const draft = useAppState(selectDraft(meta.key));
   const server = useAppState(selectServer(meta.server));
+  const tray = useAppState((s) => s.trays[meta.key] ?? EMPTY_TRAY);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
   const [problem, setProblem] = useState<string | null>(null);
@@ -60,6 +75,17 @@ export function Composer({ meta }: { meta: ConversationMeta }) {
   }, [meta.key]);
 
   function send() {
+    if (tray.length > 0) {
+      // With files the text is optional; what there is is checked as usual.
+      const check = draft.trim() === '' ? { ok: true as const, value: '' } : checkMessageText(draft, max);
+      if (!check.ok) {
+        setProblem(check.reason);
+        return;
+      }
+      setProblem(null);
+      sendWithFiles(api, store, meta.key, check.value);
+      return;
+    }
     const check = checkMessageText(draft, max);
     if (!check.ok) {
       // An empty composer just does nothing; other problems are explained.
@@ -73,6 +99,14 @@ export function Composer({ meta }: { meta: ConversationMeta }) {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     send();
+  }
+
+  /** A pasted image (a screenshot, a copied file) joins the tray; pasted text stays text. */
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = Array.from(event.clipboardData?.files ?? []);
+    if (files.length === 0) return;
+    if ((event.clipboardData.getData('text/plain') ?? '') === '') event.preventDefault();
+    addFilesToTray(store, meta.key, files);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -99,7 +133,9 @@ export function Composer({ meta }: { meta: ConversationMeta }) {
 
   return (
     <form className="composer" onSubmit={onSubmit}>
+      <ComposerTray conversation={meta.key} />
       <div className="composer__box">
+        <AttachButton conversation={meta.key} />
         <label className="visually-hidden" htmlFor={`${hintId}-input`}>
           {placeholder}
         </label>
@@ -117,12 +153,13 @@ export function Composer({ meta }: { meta: ConversationMeta }) {
             if (problem !== null) setProblem(null);
           }}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
         <button
           type="submit"
           className="composer__send"
           aria-label="Send message"
-          disabled={draft.trim() === '' || over > 0}
+          disabled={(draft.trim() === '' && tray.length === 0) || over > 0}
         >
           <Icon name="send" />
         </button>

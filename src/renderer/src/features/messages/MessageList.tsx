@@ -12,6 +12,7 @@ import { errorMessage } from '../../lib/describe-error.ts';
 import { loadLatestIfNeeded, loadOlder } from '../conversations/conversations-commands.ts';
 import { openRoom } from '../rooms/rooms-commands.ts';
 import { discardMessage, retryMessage } from './messages-commands.ts';
+import { cancelOutgoing } from '../files/files-commands.ts';
 import { selectServer, selectTimeline } from '../../state/selectors.ts';
 import type { ConversationMeta } from '../conversations/conversations-slice.ts';
 import { toastShown } from '../../state/ui-slice.ts';
@@ -150,7 +151,13 @@ export function MessageList({ meta }: { meta: ConversationMeta }) {
     [api, store],
   );
   const onRetry = useCallback((msgId: string) => retryMessage(api, store, msgId), [api, store]);
-  const onDiscard = useCallback((msgId: string) => discardMessage(store, msgId), [store]);
+  const onDiscard = useCallback(
+    (msgId: string) => {
+      discardMessage(store, msgId);
+      cancelOutgoing(store, msgId); // a message with files: its uploads go too
+    },
+    [store],
+  );
   const onLoadOlder = useCallback(() => void loadOlder(api, store, meta.key), [api, store, meta.key]);
   const onRetryInitial = useCallback(() => {
     if (meta.kind === 'room') void openRoom(api, store, meta.server, meta.id);
@@ -158,8 +165,8 @@ export function MessageList({ meta }: { meta: ConversationMeta }) {
   }, [api, store, meta]);
 
   const row = useMemo<RowContext>(
-    () => ({ self, online, platform, onOpenLink, onRetry, onDiscard }),
-    [self, online, platform, onOpenLink, onRetry, onDiscard],
+    () => ({ self, server: meta.server, conversation: meta.key, online, platform, onOpenLink, onRetry, onDiscard }),
+    [self, meta.server, meta.key, online, platform, onOpenLink, onRetry, onDiscard],
   );
   const context = useMemo<ListContext>(
     () => ({

@@ -1,19 +1,28 @@
 /**
  * One message: avatar and name (unless it continues the sender's block), local time, text, and
  * for own unconfirmed messages their state — sending (clock), or failed with the reason, Retry
- * and Discard.
+ * and Discard. Its files (features/files): the stored attachments, or for an own message still
+ * being sent, each file's upload progress.
  */
-import type { UserRef } from '../../../../shared/protocol/server-frames.ts';
+import type { FileInfo, UserRef } from '../../../../shared/protocol/server-frames.ts';
+import type { ConversationKey } from '../conversations/conversation-key.ts';
 import { describeSendFailure } from '../../lib/describe-error.ts';
 import { formatFullDate, formatTime } from '../../lib/format-time.ts';
 import type { PendingMessage } from '../conversations/timeline.ts';
 import { Avatar } from '../../components/common/Avatar.tsx';
 import { Icon } from '../../components/common/Icon.tsx';
 import { MessageText } from './MessageText.tsx';
+import { MessageAttachments } from '../files/MessageAttachments.tsx';
+import { OutgoingFiles } from '../files/OutgoingFiles.tsx';
 
 export interface MessageRowProps {
   sender: UserRef;
   text: string;
+  /** The stored message's files. */
+  attachments?: readonly FileInfo[] | undefined;
+  /** Where the message is (previews are loaded from its server; the full view pages through it). */
+  server: string;
+  conversation: ConversationKey;
   ts: number;
   grouped: boolean;
   own: boolean;
@@ -30,6 +39,9 @@ export interface MessageRowProps {
 export function MessageRow({
   sender,
   text,
+  attachments,
+  server,
+  conversation,
   ts,
   grouped,
   own,
@@ -43,7 +55,7 @@ export function MessageRow({
   const classes = ['message'];
   if (grouped) classes.push('message--grouped');
   if (own) classes.push('message--own');
-  if (pending?.status === 'sending') classes.push('message--pending');
+  if (pending?.status === 'sending' || pending?.status === 'uploading') classes.push('message--pending');
   if (pending?.status === 'failed') classes.push('message--failed');
   const iso = new Date(ts).toISOString();
 
@@ -72,9 +84,15 @@ export function MessageRow({
             </time>
           </div>
         )}
-        <p className="message__text">
-          <MessageText text={text} platform={platform} onOpenLink={onOpenLink} />
-        </p>
+        {text !== '' && (
+          <p className="message__text">
+            <MessageText text={text} platform={platform} onOpenLink={onOpenLink} />
+          </p>
+        )}
+        {attachments !== undefined && attachments.length > 0 && (
+          <MessageAttachments server={server} conversation={conversation} files={attachments} />
+        )}
+        {pending !== null && <OutgoingFiles msgId={pending.msgId} />}
         {pending?.status === 'sending' && (
           <p className="message__state">
             <Icon name="clock" />

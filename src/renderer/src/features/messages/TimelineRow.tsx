@@ -1,6 +1,7 @@
 /** One row of the message list: day separator if the day changed, then the message or notice. */
 import { memo } from 'react';
 import type { UserRef } from '../../../../shared/protocol/server-frames.ts';
+import type { ConversationKey } from '../conversations/conversation-key.ts';
 import { continuesGroup, itemTime, startsNewDay, type ListItem } from './list-items.ts';
 import { DaySeparator } from './DaySeparator.tsx';
 import { MessageRow } from './MessageRow.tsx';
@@ -8,6 +9,8 @@ import { NoticeRow } from './NoticeRow.tsx';
 
 export interface RowContext {
   self: UserRef;
+  server: string;
+  conversation: ConversationKey;
   online: boolean;
   platform: 'electron' | 'web';
   onOpenLink: (url: string) => void;
@@ -34,6 +37,9 @@ export const TimelineRow = memo(function TimelineRow({
       <MessageRow
         sender={item.kind === 'pending' ? context.self : { id: item.message.from, name: item.message.fromName }}
         text={item.kind === 'pending' ? item.pending.text : item.message.text}
+        attachments={item.kind === 'pending' ? undefined : item.message.attachments}
+        server={context.server}
+        conversation={context.conversation}
         ts={itemTime(item)}
         grouped={continuesGroup(previous, item, context.self)}
         own={own}

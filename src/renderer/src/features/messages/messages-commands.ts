@@ -30,9 +30,14 @@ function transmit(
   target: ConversationTarget,
   text: string,
   msgId: string,
+  attachments?: string[],
 ) {
   // Resolves at once; the outcome arrives as a `message` or `sendFailed` event.
-  api.sendMessage(server, target, text, msgId).catch((error: unknown) => {
+  const sent =
+    attachments === undefined || attachments.length === 0
+      ? api.sendMessage(server, target, text, msgId)
+      : api.sendMessage(server, target, text, msgId, attachments);
+  sent.catch((error: unknown) => {
     const code = errorCode(error) ?? 'internal';
     if (!TRANSIENT.has(code)) messageFailed(store, msgId, code, errorMessage(error));
   });
@@ -58,7 +63,7 @@ export function retryMessage(api: ParleyApi, store: AppStore, msgId: string): vo
   const where = key === undefined ? null : targetOf(store, key);
   if (!pending || !where) return;
   messageRetrying(store, msgId);
-  transmit(api, store, where.server, where.target, pending.text, msgId);
+  transmit(api, store, where.server, where.target, pending.text, msgId, pending.attachments);
 }
 
 export function discardMessage(store: AppStore, msgId: string): void {
@@ -78,6 +83,6 @@ export function resendPending(api: ParleyApi, store: AppStore, server: string): 
     .sort((a, b) => a.pending!.createdAt - b.pending!.createdAt);
   for (const { msgId, key, pending } of waiting) {
     const where = targetOf(store, key);
-    if (where) transmit(api, store, where.server, where.target, pending!.text, msgId);
+    if (where) transmit(api, store, where.server, where.target, pending!.text, msgId, pending!.attachments);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Settings: display name (with per-server outcome), network adapters (where discovery runs),
- * updates (packaged desktop app) and about.
+ * downloads (desktop app), updates (packaged desktop app) and about.
  */
 import { useState } from 'react';
 import type { DisplayNameResult } from '../../../../shared/api/contract.ts';
@@ -10,6 +10,7 @@ import { DisplayNameForm } from './DisplayNameForm.tsx';
 import { NetworkSettings } from './NetworkSettings.tsx';
 import { RenameResults } from './RenameResults.tsx';
 import { UpdateSettings } from '../updates/UpdateSettings.tsx';
+import { FileSettings } from '../files/FileSettings.tsx';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const displayName = useAppState((s) => s.displayName);
@@ -22,6 +23,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         {result && <RenameResults result={result} />}
       </section>
       {appInfo?.canDiscover && <NetworkSettings />}
+      <FileSettings />
       <UpdateSettings />
       <section className="dialog__section dialog__section--muted" aria-label="About">
         <p>

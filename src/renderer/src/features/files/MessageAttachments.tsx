@@ -1,0 +1,124 @@
+/**
+ * A stored message's files: images inline (the preview, or the original when there is none),
+ * videos with their poster and the browser's controls, everything else as a card. The box of a
+ * picture is sized from the file's width and height (width/height attributes, which the browser
+ * turns into an aspect ratio) before anything loads, so rows never jump.
+ */
+import type { FileInfo } from '../../../../shared/protocol/server-frames.ts';
+import { useParley } from '../../hooks/use-parley.ts';
+import type { ConversationKey } from '../conversations/conversation-key.ts';
+import { FileCard } from './FileCard.tsx';
+import { displayFileName, formatBytes, previewBox } from './file-format.ts';
+import { viewerOpened } from './files-slice.ts';
+import { useMediaUrl } from './use-media-url.ts';
+
+/** A box of the picture's shape while its URL is not known yet (an SVG scales like the image). */
+function Placeholder({ width, height }: { width: number; height: number }) {
+  return (
+    <svg
+      className="attachment__placeholder"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      aria-hidden="true"
+      focusable="false"
+    />
+  );
+}
+
+export function ImageAttachment({
+  server,
+  conversation,
+  file,
+}: {
+  server: string;
+  conversation: ConversationKey;
+  file: FileInfo;
+}) {
+  const { store } = useParley();
+  const src = useMediaUrl(server, file.id, file.thumb ? 'thumb' : 'original');
+  const box = previewBox(file.width ?? file.thumb?.width, file.height ?? file.thumb?.height);
+  const name = displayFileName(file.name);
+  return (
+    <button
+      type="button"
+      className="attachment attachment--image"
+      aria-label={`Open image ${name}, ${formatBytes(file.size)}`}
+      title={name}
+      onClick={() => viewerOpened(store, { conversation, fileId: file.id })}
+    >
+      {src === null ? (
+        <Placeholder width={box.width} height={box.height} />
+      ) : (
+        <img
+          className="attachment__image"
+          src={src}
+          alt=""
+          width={box.width}
+          height={box.height}
+          loading="lazy"
+          decoding="async"
+          draggable={false}
+        />
+      )}
+    </button>
+  );
+}
+
+export function VideoAttachment({ server, file }: { server: string; file: FileInfo }) {
+  const poster = useMediaUrl(server, file.thumb ? file.id : null, 'thumb');
+  const src = useMediaUrl(server, file.id, 'original');
+  const box = previewBox(file.width ?? file.thumb?.width, file.height ?? file.thumb?.height);
+  const name = displayFileName(file.name);
+  return (
+    <figure className="attachment attachment--video">
+      {src === null ? (
+        <Placeholder width={box.width} height={box.height} />
+      ) : (
+        <video
+          className="attachment__video"
+          controls
+          preload="none"
+          playsInline
+          width={box.width}
+          height={box.height}
+          src={src}
+          aria-label={`Video ${name}`}
+          {...(poster !== null ? { poster } : {})}
+        />
+      )}
+    </figure>
+  );
+}
+
+export function MessageAttachments({
+  server,
+  conversation,
+  files,
+}: {
+  server: string;
+  conversation: ConversationKey;
+  files: readonly FileInfo[];
+}) {
+  const pictures = files.filter((f) => f.kind === 'image' || f.kind === 'video');
+  const others = files.filter((f) => f.kind !== 'image' && f.kind !== 'video');
+  return (
+    <div className="attachments">
+      {pictures.length > 0 && (
+        <div className={`attachments__media${pictures.length > 1 ? ' attachments__media--grid' : ''}`}>
+          {pictures.map((file) =>
+            file.kind === 'image' ? (
+              <ImageAttachment key={file.id} server={server} conversation={conversation} file={file} />
+            ) : (
+              <VideoAttachment key={file.id} server={server} file={file} />
+            ),
+          )}
+        </div>
+      )}
+      {/* A video plays inline; it also gets a card (name, size, Download) under the player. */}
+      {[...pictures.filter((f) => f.kind === 'video'), ...others].map((file) => (
+        <FileCard key={file.id} server={server} file={file} />
+      ))}
+    </div>
+  );
+}
