@@ -10,7 +10,7 @@ export default defineConfig({
       // Packaged, the hosted-server worker runs from app.asar.unpacked (a worker cannot start from
       // inside the archive), where Node cannot resolve packages kept inside app.asar/node_modules:
       // the packages it imports are bundled, so the worker and its chunks need nothing else.
-      externalizeDeps: { exclude: ['zod', 'multicast-dns'] },
+      externalizeDeps: { exclude: ['zod', 'multicast-dns', 'file-type', 'image-size', 'sanitize-filename'] },
       rolldownOptions: {
         input: {
           // out/main/index.js: the Electron main process (package.json "main").

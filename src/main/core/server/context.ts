@@ -3,6 +3,7 @@
  * online, the live rooms and the fan-out. Features get this, never the RoomServer itself.
  */
 import type { RoomInfo, UserRef, WelcomeFrame } from '../../../shared/protocol/server-frames.ts';
+import type { Uploads } from '../files/uploads.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { Connection, ConnectedUser } from './connection.ts';
 import type { Fanout } from './fanout.ts';
@@ -36,6 +37,8 @@ export interface ServerContext {
   readonly presence: Presence;
   readonly rooms: Map<string, LiveRoom>;
   readonly fanout: Fanout;
+  /** Files: uploads, quota, the bytes on disk (../files/). */
+  readonly uploads: Uploads;
   /** Tells every feature's onLeave hook that `connection` left `room` (the rooms feature calls it). */
   notifyLeave(room: LiveRoom, connection: Connection, user: ConnectedUser, reason: LeaveReason): void;
   /** The number of rooms changed (LAN discovery republishes it). */

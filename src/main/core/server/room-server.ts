@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
+import { Uploads } from '../files/uploads.ts';
 import { encodeFrame } from '../framing/frame-codec.ts';
 import { FrameError } from '../framing/frame-decoder.ts';
 import { HistoryStore } from '../store/history-store.ts';
@@ -19,6 +20,8 @@ import { composeFeatures } from './features/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { Presence } from './presence.ts';
 import type { ServerConfig } from './server-config.ts';
+import { canReadFile } from './transfer/file-access.ts';
+import { TransferServer } from './transfer/transfer-server.ts';
 
 export { REPLY_HISTORY_BUDGET_BYTES } from './history-page.ts';
 
@@ -49,6 +52,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
   private readonly fanout: Fanout;
   private readonly features: Feature[];
   private readonly dispatcher: Dispatcher;
+  private readonly transfers: TransferServer;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Addresses not held to maxConnectionsPerIp: this machine's web gateway, carrying many browsers. */
@@ -61,6 +65,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     this.log = log;
     this.id = store.serverId();
     this.fanout = new Fanout(store, log, this.rooms, this.presence);
+    const uploads = new Uploads(config.dataDir, store.files, config.limits);
     const context: ServerContext = {
       config,
       store,
@@ -69,6 +74,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
       presence: this.presence,
       rooms: this.rooms,
       fanout: this.fanout,
+      uploads,
       notifyLeave: (room, connection, user, reason) => {
         for (const feature of this.features) feature.onLeave?.(room, connection, user, reason);
       },
@@ -79,6 +85,13 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     const composed = composeFeatures(context, fatal);
     this.features = composed.features;
     this.dispatcher = new Dispatcher(context, composed.table, fatal);
+    this.transfers = new TransferServer({
+      limits: config.limits,
+      store,
+      uploads,
+      log,
+      canRead: (userId, file) => canReadFile(this.presence, userId, file),
+    });
     this.listener = listener({
       onConnection: (socket) => this.accept(socket),
       onError: (error) => this.log.error({ err: error }, 'listener error'),
@@ -151,12 +164,14 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     this.closed = true;
     clearInterval(this.sweepTimer);
     const stopped = this.listener.close();
+    const transfersClosed = this.transfers.close();
     this.fanout.flushTick();
     // Everyone is marked closing before anyone leaves a room: a closing connection queues
     // nothing, so a shutdown does not send N×N "member_left" events nobody will read.
     for (const connection of this.connections)
-      connection.closeWithError('server_shutdown', 'The server is shutting down');
+      if (!connection.transfer) connection.closeWithError('server_shutdown', 'The server is shutting down');
     for (const connection of this.connections) this.detach(connection);
+    await transfersClosed;
     await stopped;
     const closed = this.store.close();
     if (!closed.checkpointed) {
@@ -232,6 +247,12 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
 
   private receive(connection: Connection, chunk: Buffer): void {
     if (connection.closing) return;
+    if (!connection.firstFrameSeen) {
+      // A first frame `upload` / `download` makes it a transfer connection (transfer/).
+      const bytes = this.transfers.firstLook(connection, chunk);
+      if (bytes === undefined) return;
+      chunk = bytes;
+    }
     const now = Date.now();
     connection.lastReceivedAt = now;
     let completed = false;
@@ -303,7 +324,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     const now = Date.now();
     const limits = this.config.limits;
     for (const connection of this.connections) {
-      if (connection.closing) continue;
+      if (connection.closing || connection.transfer) continue;
       // While the server holds a connection's input, its input clocks stand still (InputGate).
       const reading = !connection.gate.held;
       if (!connection.user && now - connection.connectedAt > limits.handshakeTimeoutMs) {

@@ -57,6 +57,23 @@ export interface ServerLimitsConfig {
    * first and are read again from the store when needed); rooms are always kept.
    */
   maxCachedDmConversations: number;
+  // ── files (docs/PROTOCOL.md §18, §14) ──
+  /** Largest file accepted (file_too_large). */
+  maxFileBytes: number;
+  /** All stored files together, each content once, plus what uploads in flight will add (storage_full). */
+  maxStorageBytes: number;
+  /** Free disk space that an upload must leave, counting what uploads in flight will still write (disk_full). */
+  minFreeDiskBytes: number;
+  /** Unfinished uploads of one user at once (too_many_uploads). */
+  maxUploadsInFlightPerUser: number;
+  /** Downloads (transfer connections) of one user at once (too_many_downloads). */
+  maxDownloadsPerUser: number;
+  /** Attachments of one message (too_many_files); at most MAX_FILES_PER_MESSAGE_CAP. */
+  maxFilesPerMessage: number;
+  /** An unfinished upload no byte arrived for in this long is deleted with its partial. */
+  partialUploadTtlMs: number;
+  /** A transfer connection on which no byte moved for this long is closed. */
+  transferIdleTimeoutMs: number;
 }
 
 export interface ServerConfig {
@@ -95,6 +112,14 @@ export const DEFAULT_LIMITS: ServerLimitsConfig = {
   idleTimeoutMs: 45_000,
   maxRooms: 1000,
   maxCachedDmConversations: 10_000,
+  maxFileBytes: 2 * 1024 ** 3,
+  maxStorageBytes: 10 * 1024 ** 3,
+  minFreeDiskBytes: 1024 ** 3,
+  maxUploadsInFlightPerUser: 10,
+  maxDownloadsPerUser: 16,
+  maxFilesPerMessage: 10,
+  partialUploadTtlMs: 24 * 60 * 60 * 1000,
+  transferIdleTimeoutMs: 30_000,
 };
 
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataDir'> = {

@@ -12,7 +12,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { ChatMessage } from '../../../shared/protocol/server-frames.ts';
+import type { ChatMessage, FileInfo } from '../../../shared/protocol/server-frames.ts';
+import { FileRecords } from './file-records.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { migrate } from './migrations/migration.ts';
 import { WalCheckpointer, type CheckpointerStats } from './wal-checkpointer.ts';
@@ -106,7 +107,10 @@ const UNUSED_USER =
 /** What a batch adds to the database, estimated generously (UTF-8, row and index overhead). */
 function estimateBytes(messages: readonly ChatMessage[]): number {
   let bytes = 0;
-  for (const m of messages) bytes += 120 + 3 * (m.text.length + m.fromName.length) + 2 * m.msgId.length;
+  for (const m of messages) {
+    bytes += 120 + 3 * (m.text.length + m.fromName.length) + 2 * m.msgId.length;
+    if (m.attachments) bytes += 3 * JSON.stringify(m.attachments).length;
+  }
   return bytes;
 }
 
@@ -122,6 +126,8 @@ function toMessage(row: Row): ChatMessage {
     text: row['text'] as string,
     msgId: row['msg_id'] as string,
   };
+  const attachments = row['attachments'];
+  if (typeof attachments === 'string') message.attachments = JSON.parse(attachments) as FileInfo[];
   if (recipient === null) message.room = row['conv'] as string;
   else message.to = recipient;
   return message;
@@ -129,6 +135,8 @@ function toMessage(row: Row): ChatMessage {
 
 export class HistoryStore {
   readonly path: string;
+  /** The files' rows (migration 004): blobs, files, uploads. */
+  readonly files: FileRecords;
   private readonly db: DatabaseSync;
   private readonly stmt: {
     insertMessage: StatementSync;
@@ -163,12 +171,13 @@ export class HistoryStore {
     this.db = db;
     this.capBytes = capBytes;
     this.pageSize = (db.prepare('PRAGMA page_size').get() as Row)['page_size'] as number;
-    const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id';
+    this.files = new FileRecords(db, () => this.wrote());
+    const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id, attachments';
     this.stmt = {
       // A stored msgId is not an error but a resend (changes = 0): the insert finds it in the
       // unique index it updates anyway, so a send needs no separate lookup (appendBatch).
       insertMessage: db.prepare(
-        `INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender, msg_id) DO NOTHING`,
+        `INSERT INTO messages (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sender, msg_id) DO NOTHING`,
       ),
       latest: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? ORDER BY seq DESC LIMIT ?`),
       before: db.prepare(`SELECT ${cols} FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
@@ -468,8 +477,26 @@ export class HistoryStore {
       leaveOut(m, conv, new AlreadyStoredError(`msgId ${JSON.stringify(m.msgId)} is stored`), existing);
     /** Inserts one message; false (and left out) when its msgId was already stored by its sender. */
     const insert = (m: ChatMessage, conv: string): boolean => {
-      const { changes } = insertMessage.run(conv, m.seq, m.ts, m.from, m.fromName, m.to ?? null, m.text, m.msgId);
-      if (changes !== 0) return true;
+      const attachments = m.attachments ? JSON.stringify(m.attachments) : null;
+      const { changes } = insertMessage.run(
+        conv,
+        m.seq,
+        m.ts,
+        m.from,
+        m.fromName,
+        m.to ?? null,
+        m.text,
+        m.msgId,
+        attachments,
+      );
+      if (changes !== 0) {
+        // Each file is carried by one message; the server checked that before, so this only
+        // fails for a file raced into two messages: that message is left out (storage_failed).
+        for (const file of m.attachments ?? []) {
+          if (!this.files.attach(file.id, m.seq)) throw new Error(`file ${file.id} is already attached`);
+        }
+        return true;
+      }
       leaveOutResend(m, conv, this.findByMsgId(m.from, m.msgId)!);
       return false;
     };
@@ -523,11 +550,11 @@ export class HistoryStore {
     return refused;
   }
 
-  /** Bytes of the database in use (pages not on the free list). */
+  /** Bytes of the database in use (pages not on the free list), less the files' rows. */
   private usedBytes(): number {
     const pages = (this.stmt.pageCount.get() as Row)['page_count'] as number;
     const free = (this.stmt.freePages.get() as Row)['freelist_count'] as number;
-    return (pages - free) * this.pageSize;
+    return (pages - free) * this.pageSize - this.files.metadataBytes;
   }
 
   /** The newest `limit` messages, oldest first, and whether older ones exist. */

@@ -181,4 +181,6 @@ export interface FileLimits {
   maxFileBytes: number;
   maxFilesPerMessage: number;
   maxUploadsInFlight: number;
+  /** Downloads (transfer connections) of one user at once; more are refused too_many_downloads. */
+  maxDownloadsInFlight: number;
 }

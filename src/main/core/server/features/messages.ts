@@ -2,7 +2,8 @@
  * `send`: numbering a message in its conversation and queueing it in the tick batch (fanout.ts
  * commits and delivers it). Resends of a msgId are answered with the first outcome.
  */
-import type { ChatMessage } from '../../../../shared/protocol/server-frames.ts';
+import type { ChatMessage, FileInfo } from '../../../../shared/protocol/server-frames.ts';
+import { fileInfo } from '../../store/file-records.ts';
 import { checkMessageText } from '../../../../shared/text-rules.ts';
 import type { ServerContext } from '../context.ts';
 import type { FeatureRequests } from '../dispatcher.ts';
@@ -13,7 +14,36 @@ export function messagesFeature(context: ServerContext) {
   const { store, fanout, config } = context;
   const seqs = new SequenceCache((conv) => store.lastSeq(conv), config.limits.maxCachedDmConversations);
   for (const room of context.rooms.values()) seqs.setRoom(room.id, room.lastSeq);
-  fanout.onCommitted = (refused) => seqs.committed(refused);
+  /** Files attached by messages of the pending batch (a file is carried by one message). */
+  const claimed = new Set<string>();
+  fanout.onCommitted = (refused) => {
+    seqs.committed(refused);
+    claimed.clear();
+  };
+
+  /**
+   * The attachments of a send, or why not: each a finished upload of this sender to this
+   * conversation, not carried by another message, named once, at most maxFilesPerMessage.
+   */
+  function attachmentsOf(
+    ids: readonly string[],
+    sender: string,
+    conv: string,
+  ): FileInfo[] | { code: 'too_many_files' | 'file_not_ready'; reason: string } {
+    const max = config.limits.maxFilesPerMessage;
+    if (ids.length > max) return { code: 'too_many_files', reason: `At most ${max} files per message` };
+    const files: FileInfo[] = [];
+    const seen = new Set<string>();
+    for (const id of ids) {
+      const row = seen.has(id) || claimed.has(id) ? undefined : store.files.fileById(id);
+      if (!row || row.owner !== sender || row.conv !== conv || row.messageSeq !== undefined) {
+        return { code: 'file_not_ready', reason: `${id} is not a finished upload of yours to this conversation` };
+      }
+      seen.add(id);
+      files.push(fileInfo(row));
+    }
+    return files;
+  }
 
   const requests = {
     send: {
@@ -39,7 +69,20 @@ export function messagesFeature(context: ServerContext) {
         };
         const conv = resolveConversation(context, connection, user, frame, failUnlessResend);
         if (!conv) return;
-        const text = checkMessageText(frame.text, config.limits.maxTextChars);
+        let attachments: FileInfo[] | undefined;
+        if (frame.attachments) {
+          const checked = attachmentsOf(frame.attachments, user.id, conv.key);
+          if (!Array.isArray(checked)) {
+            failUnlessResend(checked.code, checked.reason);
+            return;
+          }
+          attachments = checked;
+        }
+        // With files, the text may be empty.
+        const text =
+          attachments && frame.text.trim() === ''
+            ? ({ ok: true, value: '' } as const)
+            : checkMessageText(frame.text, config.limits.maxTextChars);
         if (!text.ok) {
           failUnlessResend(text.code, text.reason);
           return;
@@ -52,6 +95,10 @@ export function messagesFeature(context: ServerContext) {
           text: text.value,
           msgId: frame.msgId,
         };
+        if (attachments) {
+          message.attachments = attachments;
+          for (const file of attachments) claimed.add(file.id);
+        }
         if (conv.room) message.room = conv.room.id;
         else message.to = conv.peer!.id;
         fanout.add(dedupKey, { message, sender: connection, re: frame.id, duplicates: [] });

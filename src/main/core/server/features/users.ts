@@ -50,6 +50,12 @@ export function usersFeature(context: ServerContext, options: { fatal: FatalFn; 
       rateBurst: l.rateBurst,
       heartbeatMs: l.heartbeatMs,
       idleTimeoutMs: l.idleTimeoutMs,
+      files: {
+        maxFileBytes: l.maxFileBytes,
+        maxFilesPerMessage: l.maxFilesPerMessage,
+        maxUploadsInFlight: l.maxUploadsInFlightPerUser,
+        maxDownloadsInFlight: l.maxDownloadsPerUser,
+      },
     };
   };
 

@@ -1,0 +1,386 @@
+/**
+ * Uploads: asking (`begin`, every limit checked before a byte is sent), the transfer
+ * connections that bring the bytes (`open` → an UploadWriter, then `finish` or `interrupted`),
+ * cancelling, and the expiry of abandoned partials. Quota accounting lives here: the bytes
+ * stored (each content once) plus the bytes reserved by uploads in flight must stay within
+ * maxStorageBytes, and the disk must keep minFreeDiskBytes free after every upload in flight
+ * has written its remaining bytes.
+ *
+ * Exactly once: an upload is named by (user, key). Asking again with the same key answers the
+ * same upload with the offset to resume from, or, once finished, the file itself.
+ */
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { ErrorCode } from '../../../shared/protocol/error-codes.ts';
+import type { FileInfo } from '../../../shared/protocol/features/files.ts';
+import { fileInfo, type FileRecords, type UploadRow } from '../store/file-records.ts';
+import { sanitizeFileName } from './file-name.ts';
+import { FileStore } from './file-store.ts';
+import { SNIFF_HEAD_BYTES, sniffFile } from './sniff.ts';
+import { checkThumbnail } from './thumbnail.ts';
+import { isNoSpace, UploadWriter } from './upload-session.ts';
+
+export interface FileStorageLimits {
+  maxFileBytes: number;
+  maxStorageBytes: number;
+  minFreeDiskBytes: number;
+  maxUploadsInFlightPerUser: number;
+  /** An upload no bytes arrived for in this long is deleted with its partial. */
+  partialUploadTtlMs: number;
+}
+
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface BeginRequest {
+  owner: string;
+  /** The conversation key it goes to. */
+  conv: string;
+  key: string;
+  name: string;
+  size: number;
+  thumb?: { data: string; width: number; height: number } | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+}
+
+export type BeginResult = { upload: { id: string; offset: number; size: number } } | { file: FileInfo };
+
+interface InFlight {
+  row: UploadRow;
+  /** Bytes in the partial file. */
+  held: number;
+  /** The SHA-256 state of the first `held` bytes, kept from the last connection (else rehashed). */
+  hash: Hash | undefined;
+  /** The transfer connection writing it now, if any. */
+  active: { writer: UploadWriter; stop: (refusal: Refusal) => void; settled: Promise<void> } | undefined;
+}
+
+const refuse = (code: ErrorCode, message: string): Refusal => ({ code, message });
+
+function newId(prefix: string): string {
+  return prefix + randomBytes(12).toString('base64url');
+}
+
+/** SHA-256 of the first `bytes` bytes of a file, read in large chunks off the event loop's back. */
+function hashFile(path: string, bytes: number): Promise<Hash> {
+  const hash = createHash('sha256');
+  if (bytes === 0) return Promise.resolve(hash);
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 1024 * 1024 });
+    stream.on('data', (chunk) => hash.update(chunk as Buffer));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(hash));
+  });
+}
+
+export class Uploads {
+  readonly disk: FileStore;
+  private readonly records: FileRecords;
+  private readonly limits: FileStorageLimits;
+  private readonly inFlight = new Map<string, InFlight>();
+  private storedBytes: number;
+
+  constructor(dataDir: string, records: FileRecords, limits: FileStorageLimits) {
+    this.disk = new FileStore(dataDir);
+    this.records = records;
+    this.limits = limits;
+    this.storedBytes = records.storedBytes();
+    // After a restart: every unfinished upload resumes from the bytes its partial holds.
+    for (const row of records.uploadsInFlight()) {
+      let held = this.disk.partialSize(row.id);
+      if (held > row.size) {
+        this.disk.createPartial(row.id); // more than announced cannot be resumed: start again
+        held = 0;
+      } else if (held === 0) this.disk.createPartial(row.id);
+      this.inFlight.set(row.id, { row, held, hash: undefined, active: undefined });
+    }
+    // Anything else in partial/ belongs to no upload (cancelled while the server was down, a
+    // thumbnail write cut short): never visible, so simply deleted.
+    for (const name of this.disk.partialNames()) {
+      if (!this.inFlight.has(name.replace(/\.thumb$/, ''))) this.disk.deleteStray(name);
+    }
+  }
+
+  /** Bytes of all stored contents, and reserved by uploads in flight (for tests and logs). */
+  usage(): { storedBytes: number; reservedBytes: number; uploadsInFlight: number } {
+    let reserved = 0;
+    for (const u of this.inFlight.values()) reserved += u.row.size;
+    return { storedBytes: this.storedBytes, reservedBytes: reserved, uploadsInFlight: this.inFlight.size };
+  }
+
+  /**
+   * file_upload: resumes or answers an upload with the same key, or starts one after checking
+   * every limit (file_too_large, too_many_uploads, storage_full, disk_full, thumb_invalid).
+   */
+  async begin(request: BeginRequest, now = Date.now()): Promise<BeginResult | Refusal> {
+    const known = this.known(request.owner, request.key);
+    if (known) return known;
+    const limits = this.limits;
+    if (request.size > limits.maxFileBytes) {
+      return refuse('file_too_large', `This server accepts files of at most ${limits.maxFileBytes} bytes`);
+    }
+    let thumb: { data: Buffer; width: number; height: number } | undefined;
+    if (request.thumb) {
+      const data = Buffer.from(request.thumb.data, 'base64');
+      const checked = await checkThumbnail(data, request.thumb.width, request.thumb.height);
+      if (!checked) return refuse('thumb_invalid', 'The thumbnail is not a WebP, JPEG or PNG of the stated size');
+      thumb = { data, width: checked.width, height: checked.height };
+    }
+    const id = newId('p_');
+    // Written before the checks, so that they and the insert run with no await between them.
+    if (thumb) {
+      try {
+        await this.disk.writeThumb(id, thumb.data);
+      } catch (error) {
+        if (isNoSpace(error)) return refuse('disk_full', 'The server has too little free disk space for this file');
+        throw error;
+      }
+    }
+    let outcome: BeginResult | Refusal;
+    try {
+      outcome = this.admit(request, id, thumb, now);
+    } catch (error) {
+      this.disk.deletePartial(id);
+      throw error;
+    }
+    if (!('upload' in outcome && outcome.upload.id === id)) this.disk.deletePartial(id);
+    return outcome;
+  }
+
+  /** The synchronous part of begin: the limits, then the new upload (no other begin in between). */
+  private admit(
+    request: BeginRequest,
+    id: string,
+    thumb: { data: Buffer; width: number; height: number } | undefined,
+    now: number,
+  ): BeginResult | Refusal {
+    const limits = this.limits;
+    const again = this.known(request.owner, request.key);
+    if (again) return again;
+    let mine = 0;
+    let reserved = 0;
+    let toWrite = 0;
+    for (const u of this.inFlight.values()) {
+      if (u.row.owner === request.owner) mine++;
+      reserved += u.row.size;
+      toWrite += u.row.size - u.held;
+    }
+    if (mine >= limits.maxUploadsInFlightPerUser) {
+      return refuse(
+        'too_many_uploads',
+        `At most ${limits.maxUploadsInFlightPerUser} uploads at once; finish or cancel one`,
+      );
+    }
+    if (this.storedBytes + reserved + request.size > limits.maxStorageBytes) {
+      return refuse('storage_full', "The server's storage for files is full");
+    }
+    if (this.disk.freeDiskBytes() - toWrite - request.size < limits.minFreeDiskBytes) {
+      return refuse('disk_full', 'The server has too little free disk space for this file');
+    }
+    const row: UploadRow = {
+      id,
+      owner: request.owner,
+      key: request.key,
+      conv: request.conv,
+      name: sanitizeFileName(request.name),
+      size: request.size,
+      thumb: thumb && { size: thumb.data.length, width: thumb.width, height: thumb.height },
+      width: request.width,
+      height: request.height,
+      createdAt: now,
+      touchedAt: now,
+      fileId: undefined,
+    };
+    this.disk.createPartial(row.id);
+    this.records.createUpload(row);
+    this.inFlight.set(row.id, { row, held: 0, hash: undefined, active: undefined });
+    return { upload: { id: row.id, offset: 0, size: row.size } };
+  }
+
+  /** The answer for a key already used: the upload to resume, or its file. */
+  private known(owner: string, key: string): BeginResult | undefined {
+    const row = this.records.uploadByKey(owner, key);
+    if (!row) return undefined;
+    if (row.fileId !== undefined) {
+      const file = this.records.fileById(row.fileId);
+      if (file) return { file: fileInfo(file) };
+    }
+    const flight = this.inFlight.get(row.id);
+    if (!flight) return undefined;
+    return { upload: { id: row.id, offset: flight.held, size: row.size } };
+  }
+
+  /** file_cancel: stops its transfer (if one runs) and deletes the partial. */
+  cancel(owner: string, uploadId: string): Refusal | undefined {
+    const flight = this.inFlight.get(uploadId);
+    if (!flight || flight.row.owner !== owner) return refuse('upload_not_found', 'No unfinished upload has this id');
+    flight.active?.stop(refuse('upload_not_found', 'The upload was cancelled'));
+    this.drop(flight);
+    return undefined;
+  }
+
+  /** Deletes an upload that will never finish (its partial and its row). */
+  private drop(flight: InFlight): void {
+    if (this.inFlight.get(flight.row.id) !== flight) return;
+    this.inFlight.delete(flight.row.id);
+    this.disk.deletePartial(flight.row.id);
+    this.records.deleteUpload(flight.row.id);
+  }
+
+  /**
+   * A transfer connection starts writing an upload at `offset` (which must be the bytes held).
+   * A connection still writing the same upload (the client reconnected before the server saw the
+   * old one go) is stopped first. `stop` is how this upload's connection is closed from outside.
+   */
+  async open(
+    owner: string,
+    uploadId: string,
+    offset: number,
+    stop: (refusal: Refusal) => void,
+  ): Promise<{ writer: UploadWriter; size: number; done: () => void } | Refusal> {
+    let flight = this.inFlight.get(uploadId);
+    if (!flight || flight.row.owner !== owner) return refuse('upload_not_found', 'No unfinished upload has this id');
+    if (flight.active) {
+      const previous = flight.active;
+      previous.stop(refuse('upload_not_found', 'The upload was resumed on another connection'));
+      await previous.settled;
+      flight = this.inFlight.get(uploadId);
+      if (!flight || flight.active) return refuse('upload_not_found', 'No unfinished upload has this id');
+    }
+    if (offset !== flight.held) {
+      return refuse('upload_offset_mismatch', `The server holds ${flight.held} bytes of this upload, not ${offset}`);
+    }
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const claim: NonNullable<InFlight['active']> = { writer: undefined as unknown as UploadWriter, stop, settled };
+    flight.active = claim;
+    try {
+      const path = this.disk.partialPath(uploadId);
+      const hash = flight.hash ?? (await hashFile(path, flight.held));
+      flight.hash = undefined; // the writer owns it now
+      const handle = await open(path, 'r+');
+      await handle.truncate(flight.held);
+      claim.writer = new UploadWriter(handle, flight.held, hash);
+    } catch (error) {
+      flight.active = undefined;
+      settle();
+      return isNoSpace(error)
+        ? refuse('disk_full', 'The server has too little free disk space for this file')
+        : refuse('internal', 'The partial upload could not be read');
+    }
+    return { writer: claim.writer, size: flight.row.size, done: settle };
+  }
+
+  /**
+   * The connection ended before its last byte: what was written is kept for a resume (with its
+   * hash state, so the resume does not read it again), unless a write failed.
+   */
+  async interrupted(uploadId: string, writer: UploadWriter, now = Date.now()): Promise<void> {
+    await writer.close();
+    const flight = this.inFlight.get(uploadId);
+    if (!flight || flight.active?.writer !== writer) return;
+    flight.active = undefined;
+    if (writer.failure !== undefined) {
+      this.drop(flight);
+      return;
+    }
+    flight.held = writer.position;
+    flight.hash = writer.hash;
+    flight.row.touchedAt = now;
+    this.records.touchUpload(uploadId, now);
+  }
+
+  /** The bytes are refused (size_mismatch, hash_mismatch, disk_full): nothing of them is kept. */
+  async discard(uploadId: string, writer: UploadWriter): Promise<void> {
+    await writer.close();
+    const flight = this.inFlight.get(uploadId);
+    if (flight && flight.active?.writer === writer) this.drop(flight);
+  }
+
+  /**
+   * Every byte arrived and the sender stated `sha256`: checks it, stores the content (once),
+   * sniffs its type and records the file. Whatever is refused leaves nothing behind.
+   */
+  async finish(uploadId: string, writer: UploadWriter, sha256: string, now = Date.now()): Promise<FileInfo | Refusal> {
+    await writer.flushed();
+    const flight = this.inFlight.get(uploadId);
+    if (!flight || flight.active?.writer !== writer) {
+      await writer.close();
+      return refuse('upload_not_found', 'The upload was cancelled');
+    }
+    if (writer.failure !== undefined) {
+      await this.discard(uploadId, writer);
+      return isNoSpace(writer.failure)
+        ? refuse('disk_full', 'The server ran out of disk space; nothing was kept')
+        : refuse('internal', 'The upload could not be written; nothing was kept');
+    }
+    const actual = writer.hash.digest('hex');
+    if (actual !== sha256) {
+      await this.discard(uploadId, writer);
+      return refuse('hash_mismatch', 'The bytes do not match the stated SHA-256; nothing was kept');
+    }
+    await writer.close();
+    const row = flight.row;
+    try {
+      await this.disk.promotePartial(uploadId, actual);
+      const head = await this.disk.readHead(actual, SNIFF_HEAD_BYTES);
+      const sniffed = await sniffFile(head, { width: row.width, height: row.height });
+      let thumb;
+      if (row.thumb) {
+        const bytes = await this.disk.readThumb(uploadId);
+        const checked = await checkThumbnail(bytes, row.thumb.width, row.thumb.height);
+        if (checked) {
+          const thumbSha = createHash('sha256').update(bytes).digest('hex');
+          await this.disk.promoteThumb(uploadId, thumbSha);
+          thumb = { sha256: thumbSha, ...checked };
+        }
+      }
+      const file = {
+        id: newId('f_'),
+        sha256: actual,
+        name: row.name,
+        size: row.size,
+        type: sniffed.type,
+        kind: sniffed.kind,
+        width: sniffed.width,
+        height: sniffed.height,
+        thumb,
+        owner: row.owner,
+        conv: row.conv,
+        createdAt: now,
+      };
+      if (this.inFlight.get(uploadId) !== flight) return refuse('upload_not_found', 'The upload was cancelled');
+      this.records.finishUpload(uploadId, file, now);
+      this.inFlight.delete(uploadId);
+      this.storedBytes = this.records.storedBytes();
+      return fileInfo({ ...file, messageSeq: undefined });
+    } catch (error) {
+      this.drop(flight);
+      return isNoSpace(error)
+        ? refuse('disk_full', 'The server ran out of disk space; nothing was kept')
+        : refuse('internal', 'The file could not be stored; nothing was kept');
+    } finally {
+      flight.active = undefined;
+    }
+  }
+
+  /** Deletes uploads no bytes arrived for in partialUploadTtlMs (not those being written now). */
+  expire(now = Date.now()): number {
+    let expired = 0;
+    for (const flight of [...this.inFlight.values()]) {
+      if (flight.active || now - flight.row.touchedAt < this.limits.partialUploadTtlMs) continue;
+      this.drop(flight);
+      expired++;
+    }
+    return expired;
+  }
+
+  /** Stops every transfer (server shutdown); what they wrote stays for a resume. */
+  stopAll(refusal: Refusal): void {
+    for (const flight of this.inFlight.values()) flight.active?.stop(refusal);
+  }
+}

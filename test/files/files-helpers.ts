@@ -1,0 +1,39 @@
+/** Shared steps of the file tests: a user on the chat connection, a room, an upload asked for. */
+import { randomBytes } from 'node:crypto';
+import { RawClient } from '../support/harness.ts';
+import type { ParsedFrame } from '../../src/main/core/framing/frame-codec.ts';
+import type { Credentials } from '../support/transfer-wire.ts';
+
+export interface ChatUser {
+  chat: RawClient;
+  welcome: ParsedFrame;
+  credentials: Credentials;
+  id: string;
+}
+
+export async function chatUser(port: number, name: string): Promise<ChatUser> {
+  const { client, welcome } = await RawClient.hello(port, name);
+  const credentials = welcome['credentials'] as Credentials;
+  return { chat: client, welcome, credentials, id: credentials.userId };
+}
+
+export async function createRoom(user: ChatUser, name = 'files'): Promise<string> {
+  const reply = await user.chat.request({ type: 'room_create', name });
+  const id = ((reply['data'] as Record<string, unknown>)['room'] as { id: string }).id;
+  await user.chat.request({ type: 'room_join', room: id });
+  return id;
+}
+
+export async function joinRoom(user: ChatUser, room: string): Promise<ParsedFrame> {
+  return user.chat.request({ type: 'room_join', room });
+}
+
+/** file_upload; returns the whole reply frame (result or error). */
+export function askUpload(user: ChatUser, fields: Record<string, unknown>): Promise<ParsedFrame> {
+  return user.chat.request({ type: 'file_upload', key: `k-${randomBytes(6).toString('hex')}`, ...fields });
+}
+
+export function data(frame: ParsedFrame): Record<string, unknown> {
+  if (frame.type !== 'result') throw new Error(`expected a result, got ${JSON.stringify(frame)}`);
+  return frame['data'] as Record<string, unknown>;
+}
