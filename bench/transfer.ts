@@ -29,7 +29,9 @@ import { BenchConn } from './lib/bench-conn.ts';
 import { probeChat, samplesWithin } from './lib/chat-probe.ts';
 import { CpuMeter } from './lib/cpu.ts';
 import { checked, fmt, info, type Benchmark, type ResultRow } from './lib/report.ts';
-import { makeTempDir, removeTempDir, ServerProcess } from './lib/server-process.ts';
+import { runQueueWaitSeconds } from './lib/schedstat.ts';
+import { loopHookNodeArgs, readLoopDelay, type LoopDelay } from './lib/server-loop.ts';
+import { makeTempDir, removeTempDir, ServerProcess, serverDefaults } from './lib/server-process.ts';
 import { nowNs, percentile, summarize, type Summary } from './lib/stats.ts';
 import { TransferUser, writeRandomFile } from './lib/transfer-load.ts';
 import { DEFAULT_LIMITS } from '../src/main/core/server/server-config.ts';
@@ -68,7 +70,13 @@ function roundsWanted(): number {
   return rounds;
 }
 
-type Cpu = ReturnType<CpuMeter['read']> & { wall: number };
+type Cpu = ReturnType<CpuMeter['read']> & {
+  wall: number;
+  /** Seconds the server's main thread, and this process's, waited runnable for a CPU. */
+  serverWait: number;
+  probeWait: number;
+  loop: LoopDelay;
+};
 
 interface Round {
   uploadMBps: number;
@@ -87,13 +95,28 @@ interface Round {
 
 const mbPerS = (bytes: number, seconds: number) => bytes / 1e6 / seconds;
 
-function measure(server: ServerProcess, users: TransferUser[]): { read(): Cpu } {
+/**
+ * A phase's CPU (server, load generator, others + steal), the time the server's main thread and
+ * this process (the chat probe) waited runnable for a CPU, and the server's event-loop delay.
+ */
+async function measure(server: ServerProcess, users: TransferUser[]): Promise<{ read(): Promise<Cpu> }> {
+  await readLoopDelay(server); // starts the server's histogram afresh
   const meter = new CpuMeter(
     server.pid,
     users.map((u) => u.pid),
   );
+  const serverWait0 = runQueueWaitSeconds(server.pid);
+  const probeWait0 = runQueueWaitSeconds(process.pid);
   const started = nowNs();
-  return { read: () => ({ ...meter.read(), wall: (nowNs() - started) / 1e9 }) };
+  return {
+    read: async () => {
+      const cpu = meter.read();
+      const wall = (nowNs() - started) / 1e9;
+      const serverWait = runQueueWaitSeconds(server.pid) - serverWait0;
+      const probeWait = runQueueWaitSeconds(process.pid) - probeWait0;
+      return { ...cpu, wall, serverWait, probeWait, loop: await readLoopDelay(server) };
+    },
+  };
 }
 
 /** Counts the server's own log of dropped readers (slow consumer: out-queue full, or stalled). */
@@ -107,7 +130,10 @@ function countServerDrops(server: ServerProcess): { readonly lines: string[] } {
 }
 
 async function runRound(files: { x: string; y: string }, size: number, round: number): Promise<Round> {
-  const server = await ServerProcess.start({ limits: TRANSFER_LIMITS });
+  const server = await ServerProcess.start({
+    limits: TRANSFER_LIMITS,
+    nodeArgs: loopHookNodeArgs(serverDefaults.nodeArgs),
+  });
   const serverDrops = countServerDrops(server);
   const conns: BenchConn[] = [];
   const users: TransferUser[] = [];
@@ -129,30 +155,30 @@ async function runRound(files: { x: string; y: string }, size: number, round: nu
     await b.call({ type: 'ping' });
     const probeBase = { serverRunning: () => server.running, timeoutMs };
 
-    let meter = measure(server, users);
+    let meter = await measure(server, users);
     const idleRun = await probeChat(a, b, room, {
       ...probeBase,
       label: `transfer idle chat (round ${round})`,
       warmup: IDLE_WARMUP,
       minSamples: IDLE_SAMPLES,
     });
-    const idleCpu = meter.read();
+    const idleCpu = await meter.read();
 
-    meter = measure(server, users);
+    meter = await measure(server, users);
     const up = await uploader.upload(files.x, `x-${round}`, true, timeoutMs);
-    const uploadCpu = meter.read();
+    const uploadCpu = await meter.read();
     const x = up.file;
 
-    meter = measure(server, users);
+    meter = await measure(server, users);
     const one = await downloaders[0]!.download(x.id, x.sha256, timeoutMs);
-    const downloadCpu = meter.read();
+    const downloadCpu = await meter.read();
 
-    meter = measure(server, users);
+    meter = await measure(server, users);
     await Promise.all(downloaders.map((d) => d.download(x.id, x.sha256, timeoutMs)));
-    const download3Cpu = meter.read();
+    const download3Cpu = await meter.read();
 
     // The load: Y up while X goes down three times; the probe runs until all four are done.
-    meter = measure(server, users);
+    meter = await measure(server, users);
     const loadStart = nowNs();
     let firstDone = Number.POSITIVE_INFINITY;
     let running = 1 + DOWNLOADERS;
@@ -175,7 +201,7 @@ async function runRound(files: { x: string; y: string }, size: number, round: nu
     });
     const [loadUp, ...loadDowns] = await loadAll;
     const loadEnd = nowNs();
-    const loadCpu = meter.read();
+    const loadCpu = await meter.read();
     const whole = samplesWithin(loadRun, loadStart, loadEnd);
     let loaded = samplesWithin(loadRun, loadStart, firstDone);
     if (loaded.length < LOAD_MIN_SAMPLES) {
@@ -223,6 +249,18 @@ function spread(values: number[], format: (v: number) => string): string {
 
 const mb = (v: number) => `${v.toFixed(0)} MB/s`;
 const ratio = (v: number) => `${v.toFixed(2)} ×`;
+
+/** The server's event-loop delay, and the share of the phase the server / the probe waited for a CPU. */
+function waitRow(label: string, rounds: Round[], pick: (r: Round) => Cpu): ResultRow {
+  const m = (f: (c: Cpu) => number) => median(rounds.map((r) => f(pick(r))));
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  return info(
+    NAME,
+    `${label}: server loop delay p99 / max; waited for a CPU: server / probe`,
+    `${fmt.ms(m((c) => c.loop.p99) / 1e3)} / ${fmt.ms(m((c) => c.loop.max) / 1e3)}; ` +
+      `${pct(m((c) => c.serverWait / c.wall))} / ${pct(m((c) => c.probeWait / c.wall))} of the phase`,
+  );
+}
 
 function cpuRow(label: string, rounds: Round[], pick: (r: Round) => Cpu): ResultRow {
   const share = (key: 'server' | 'load' | 'others') =>
@@ -324,6 +362,9 @@ async function run(): Promise<ResultRow[]> {
     cpuRow('download', rounds, (r) => r.cpu.download),
     cpuRow(`${DOWNLOADERS} downloads`, rounds, (r) => r.cpu.download3),
     cpuRow('chat under load', rounds, (r) => r.cpu.load),
+    waitRow('idle chat', rounds, (r) => r.cpu.idle),
+    waitRow('upload', rounds, (r) => r.cpu.upload),
+    waitRow('chat under load', rounds, (r) => r.cpu.load),
   ];
 }
 
