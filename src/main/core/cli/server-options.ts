@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { DEFAULT_PORT } from '../../../shared/protocol/constants.ts';
+import { MAX_FILES_PER_MESSAGE_CAP } from '../../../shared/protocol/features/files.ts';
 import {
   DEFAULT_LIMITS,
   resolveServerConfig,
@@ -51,6 +52,8 @@ export interface CliOptions {
   mdns: MdnsOptions | null;
 }
 
+const MIB = 1024 * 1024;
+
 export const USAGE = `Usage: parley-server [options]
 
 Runs a Parley room server without a screen.
@@ -66,6 +69,10 @@ Options:
   --web-port <n>        HTTP port of the web UI (default: ${DEFAULT_WEB_PORT})
   --web-host <address>  Interface for the web UI (default: the same as --host)
   --web-root <path>     The built UI to serve (default: out/renderer of this package)
+  --max-file-mb <n>     Largest file accepted, in MiB (default: ${DEFAULT_LIMITS.maxFileBytes / MIB})
+  --max-storage-mb <n>  All stored files together, in MiB (default: ${DEFAULT_LIMITS.maxStorageBytes / MIB})
+  --min-free-disk-mb <n>
+                        Free disk space uploads must leave, in MiB (default: ${DEFAULT_LIMITS.minFreeDiskBytes / MIB})
   --no-mdns             Do not announce the server on the LAN (mDNS / DNS-SD, _parley._tcp)
   --mdns-exclude <names>
                         Interfaces not to announce on, comma-separated (e.g. docker0,tun0)
@@ -109,6 +116,19 @@ const fileSchema = z
     limits: limitsSchema,
     history: z
       .object({ synchronous: z.enum(['normal', 'full']), max_size_mb: z.number().nonnegative() })
+      .partial()
+      .strict(),
+    files: z
+      .object({
+        max_file_mb: z.number().positive(),
+        max_storage_mb: z.number().nonnegative(),
+        min_free_disk_mb: z.number().nonnegative(),
+        max_uploads_in_flight_per_user: positiveInt.max(1000),
+        max_downloads_per_user: positiveInt.max(1000),
+        max_files_per_message: positiveInt.max(MAX_FILES_PER_MESSAGE_CAP),
+        partial_upload_ttl_hours: z.number().positive(),
+        transfer_idle_timeout_ms: positiveInt,
+      })
       .partial()
       .strict(),
     web: z
@@ -181,6 +201,39 @@ const LIMIT_KEYS: Record<keyof NonNullable<ConfigFile['limits']>, keyof ServerLi
   max_rooms: 'maxRooms',
 };
 
+function parseMib(value: string, flag: string): number {
+  const mib = Number(value);
+  if (value.trim() === '' || !Number.isFinite(mib) || mib < 0)
+    throw new UsageError(`${flag}: not a size in MiB: ${value}`);
+  return mib;
+}
+
+/** The `[files]` section and the --max-file-mb / --max-storage-mb / --min-free-disk-mb flags (flags win). */
+function fileLimits(
+  section: NonNullable<ConfigFile['files']>,
+  flags: { 'max-file-mb'?: string; 'max-storage-mb'?: string; 'min-free-disk-mb'?: string },
+): Partial<ServerLimitsConfig> {
+  const bytes = (mib: number | undefined) => (mib === undefined ? undefined : Math.round(mib * MIB));
+  const flag = (name: 'max-file-mb' | 'max-storage-mb' | 'min-free-disk-mb') =>
+    flags[name] === undefined ? undefined : parseMib(flags[name], `--${name}`);
+  const maxFile = bytes(flag('max-file-mb') ?? section.max_file_mb);
+  if (maxFile === 0) throw new UsageError('--max-file-mb: must be more than 0');
+  const values: Partial<ServerLimitsConfig> = {
+    maxFileBytes: maxFile,
+    maxStorageBytes: bytes(flag('max-storage-mb') ?? section.max_storage_mb),
+    minFreeDiskBytes: bytes(flag('min-free-disk-mb') ?? section.min_free_disk_mb),
+    maxUploadsInFlightPerUser: section.max_uploads_in_flight_per_user,
+    maxDownloadsPerUser: section.max_downloads_per_user,
+    maxFilesPerMessage: section.max_files_per_message,
+    partialUploadTtlMs:
+      section.partial_upload_ttl_hours === undefined
+        ? undefined
+        : Math.round(section.partial_upload_ttl_hours * 3_600_000),
+    transferIdleTimeoutMs: section.transfer_idle_timeout_ms,
+  };
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+
 /** Parses argv (without node and script). Returns 'help' for --help; throws UsageError. */
 export function parseServerOptions(argv: string[], hostname: string): CliOptions | 'help' {
   let parsed;
@@ -200,6 +253,9 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
         'web-port': { type: 'string' },
         'web-host': { type: 'string' },
         'web-root': { type: 'string' },
+        'max-file-mb': { type: 'string' },
+        'max-storage-mb': { type: 'string' },
+        'min-free-disk-mb': { type: 'string' },
         'no-mdns': { type: 'boolean' },
         'mdns-exclude': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -218,6 +274,7 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
   for (const [key, value] of Object.entries(file.limits ?? {})) {
     limits[LIMIT_KEYS[key as keyof typeof LIMIT_KEYS]] = value;
   }
+  Object.assign(limits, fileLimits(file.files ?? {}, flags));
   const name = flags.name ?? file.name ?? `${hostname}'s rooms`;
   if (name.trim().length === 0 || name.length > 64) throw new UsageError('--name: 1 to 64 characters');
   const config = resolveServerConfig({
