@@ -13,11 +13,12 @@ import { burst, paced } from './fanout.ts';
 import { joinLarge } from './join-large.ts';
 import { oneHop } from './one-hop.ts';
 import { scale } from './scale.ts';
+import { transfer } from './transfer.ts';
 import type { Benchmark } from './lib/report.ts';
 import { serverDefaults, startedServerPids } from './lib/server-process.ts';
 import { measuredWindows, type Window } from './lib/stats.ts';
 
-const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections, scale];
+const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections, scale, transfer];
 
 interface ProfileNode {
   id: number;

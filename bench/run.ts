@@ -18,6 +18,7 @@ import { burst, paced } from './fanout.ts';
 import { joinLarge } from './join-large.ts';
 import { oneHop } from './one-hop.ts';
 import { scale } from './scale.ts';
+import { transfer } from './transfer.ts';
 import { receiverProcsWanted } from './lib/receiver-pool.ts';
 import { formatTable, type Benchmark, type ResultRow } from './lib/report.ts';
 import { DEFAULT_PAIRS, ngircdLine, pairsWanted, VS_NGIRCD } from './vs-ngircd.ts';
@@ -25,7 +26,7 @@ import { DEFAULT_PAIRS, ngircdLine, pairsWanted, VS_NGIRCD } from './vs-ngircd.t
 /** A benchmark that has not finished after this long counts as crashed (each has its own, shorter timeouts). */
 const WATCHDOG_MS = 5 * 60_000;
 
-const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections, abuseBench, scale];
+const BENCHMARKS: Benchmark[] = [burst, paced, oneHop, durable, joinLarge, connections, abuseBench, scale, transfer];
 /** Group names accepted on the command line besides the benchmark names. */
 const GROUPS: Record<string, string[]> = { fanout: ['burst', 'paced'] };
 
