@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { ChatPage } from './support/chat-page.ts';
 import { expect, test } from './support/fixtures.ts';
@@ -18,6 +19,55 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.mouse.move(0, 0);
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
+}
+
+/** Serious or critical axe-core violations on the page as it is now, one line per element. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(350);
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${v.help} — ${node.target.join(' ')}`));
+}
+
+/** A short WebM recorded in the page (canvas + MediaRecorder): a real video without a fixture file. */
+async function recordWebm(page: Page, name: string): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  // Page code as a string: this project's Node types have no DOM (canvas, MediaRecorder).
+  const base64 = (await page.evaluate(`(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 360;
+    const context = canvas.getContext('2d');
+    const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm' });
+    const parts = [];
+    recorder.ondataavailable = (event) => parts.push(event.data);
+    const stopped = new Promise((done) => (recorder.onstop = done));
+    recorder.start();
+    for (let frame = 0; frame < 30; frame++) {
+      const sky = context.createLinearGradient(0, 0, 0, 360);
+      sky.addColorStop(0, '#1d2b64');
+      sky.addColorStop(1, '#f8cdda');
+      context.fillStyle = sky;
+      context.fillRect(0, 0, 640, 360);
+      context.fillStyle = '#ffd36e';
+      context.beginPath();
+      context.arc(120 + frame * 12, 140, 40, 0, Math.PI * 2);
+      context.fill();
+      context.fillStyle = '#203040';
+      context.fillRect(0, 250, 640, 110);
+      await new Promise((done) => setTimeout(done, 40));
+    }
+    recorder.stop();
+    await stopped;
+    const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  })()`)) as string;
+  return { name, mimeType: 'video/webm', buffer: Buffer.from(base64, 'base64') };
 }
 
 const PHOTO = harbourPng('harbour-walk.png');
@@ -67,8 +117,10 @@ test('files: an image and a PDF from Ada; Bob sees the preview, opens the full v
   await expect(card).toBeVisible();
   await expect(card.getByText(/ · PDF$/)).toBeVisible();
   await shoot(bob.page, 'files-light');
+  expect(await accessibilityProblems(bob.page), 'accessibility, light').toEqual([]);
   await bob.page.emulateMedia({ colorScheme: 'dark' });
   await shoot(bob.page, 'files-dark');
+  expect(await accessibilityProblems(bob.page), 'accessibility, dark').toEqual([]);
 
   // The full view: the original, large; Escape closes and focus returns to the preview.
   await preview.click();
@@ -81,6 +133,7 @@ test('files: an image and a PDF from Ada; Bob sees the preview, opens the full v
     .toBe(1200);
   await expect(viewer.getByText('1 of 1')).toBeVisible();
   await shoot(bob.page, 'files-full-view-dark');
+  expect(await accessibilityProblems(bob.page), 'accessibility, full view').toEqual([]);
   await bob.page.emulateMedia({ colorScheme: 'light' });
   await shoot(bob.page, 'files-full-view');
   await bob.page.keyboard.press('Escape');
@@ -211,4 +264,35 @@ test('files: an upload cut by a server restart resumes by itself from where it s
   await card.getByRole('button', { name: /^Download / }).click();
   const saved = readFileSync((await (await downloading).path())!);
   expect(sha256(saved)).toBe(sha256(video.buffer));
+});
+
+test('files: a video plays inline, with the poster frame the sender’s page made', async ({ openUser }) => {
+  test.setTimeout(90_000);
+  const ada = new ChatPage((await openUser({ name: 'Ada' })).page);
+  const bob = new ChatPage((await openUser({ name: 'Bob' })).page);
+  await ada.createRoom('general');
+  await bob.joinRoom('general');
+  const clip = await recordWebm(ada.page, 'sunrise-timelapse.webm');
+
+  await ada.attachFiles([clip]);
+  await expect(ada.tray.locator('img')).toHaveCount(1); // the poster frame, from a hidden <video>
+  await ada.composer.fill('Sunrise from the roof');
+  await ada.composer.press('Enter');
+  await ada.expectSent('general', 'Sunrise from the roof');
+
+  const video = bob.messages('general').getByRole('article').filter({ hasText: 'Sunrise' }).locator('video');
+  await expect(video).toBeVisible();
+  await expect(video).toHaveAttribute('poster', /\/thumb$/);
+  await expect(video).toHaveAttribute('src', /\/original$/);
+  await expect(video).toHaveAttribute('preload', 'none');
+  // 640 × 360 as the sender's player measured it, fitted into the message column.
+  await expect(video).toHaveAttribute('width', '360');
+  await expect(video).toHaveAttribute('height', '203');
+  const poster = await video.evaluate(async (element: { poster: string }) => {
+    const response = await fetch(element.poster);
+    return { status: response.status, type: response.headers.get('content-type') };
+  });
+  expect(poster).toEqual({ status: 200, type: expect.stringMatching(/^image\/(webp|jpeg)/) });
+  await expect(bob.fileCard('general', 'sunrise-timelapse.webm')).toBeVisible();
+  await shoot(bob.page, 'files-video');
 });

@@ -12,8 +12,10 @@ test('the message list shows a focus ring when reached with the keyboard', async
   await ada.createRoom('general');
   await ada.send('hello');
   const list = ada.messages('general');
-  // Shift+Tab from the composer goes back to the list (the composer follows it).
+  // Shift+Tab from the composer goes back past the paperclip ("Attach files") to the list.
   await ada.composer.focus();
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByRole('button', { name: 'Attach files' })).toBeFocused();
   await page.keyboard.press('Shift+Tab');
   await expect(list).toBeFocused();
   await expect(list).toHaveCSS('outline-style', 'solid');

@@ -69,7 +69,7 @@ function withHistory(...attachments: FileInfo[][]): FakeApi {
 
 describe('attachments in messages', () => {
   it('show an image inline at a size fitted to its dimensions before it loads, from the preview', async () => {
-    const api = withHistory([PHOTO, TALL]);
+    const api = withHistory([PHOTO], [TALL]);
     await renderInRoom(api);
     const open = await screen.findByRole('button', { name: 'Open image beach.jpg, 2.4 MB' });
     const image = await waitFor(() => {
@@ -85,6 +85,13 @@ describe('attachments in messages', () => {
     const tall = (await screen.findByRole('button', { name: /^Open image tower\.png/ })).querySelector('img')!;
     await waitFor(() => expect(tall.getAttribute('src')).toBe('https://media.test/f_tall/original'));
     expect([tall.getAttribute('width'), tall.getAttribute('height')]).toEqual(['107', '320']);
+  });
+
+  it('shows several pictures of one message smaller, side by side', async () => {
+    await renderInRoom(withHistory([PHOTO, TALL]));
+    const photo = (await screen.findByRole('button', { name: /^Open image beach\.jpg/ })).querySelector('img')!;
+    await waitFor(() => expect(photo.getAttribute('src')).not.toBeNull());
+    expect([photo.getAttribute('width'), photo.getAttribute('height')]).toEqual(['240', '180']);
   });
 
   it('reserves the box while the URL is not known yet (no layout jump)', async () => {

@@ -65,7 +65,7 @@ describe('the composer tray', () => {
     const box = screen.getByRole('textbox', { name: 'Message #general' });
     const image = fileOf('', 300, 'image/png');
     fireEvent.paste(box, { clipboardData: { files: [image], getData: () => '', types: ['Files'] } });
-    expect(within(tray()).getByText('pasted-image')).toBeTruthy();
+    expect(within(tray()).getByTitle('pasted-image.png')).toBeTruthy();
 
     fireEvent.paste(box, { clipboardData: { files: [], getData: () => 'just text', types: ['text/plain'] } });
     expect(screen.getByRole('list', { name: '1 file to send' })).toBeTruthy();

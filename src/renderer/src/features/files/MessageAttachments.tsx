@@ -26,18 +26,25 @@ function Placeholder({ width, height }: { width: number; height: number }) {
   );
 }
 
+/** Several pictures in one message are shown smaller, side by side. */
+const SINGLE = { width: 360, height: 320 };
+const GALLERY = { width: 240, height: 200 };
+
 export function ImageAttachment({
   server,
   conversation,
   file,
+  gallery = false,
 }: {
   server: string;
   conversation: ConversationKey;
   file: FileInfo;
+  gallery?: boolean;
 }) {
   const { store } = useParley();
   const src = useMediaUrl(server, file.id, file.thumb ? 'thumb' : 'original');
-  const box = previewBox(file.width ?? file.thumb?.width, file.height ?? file.thumb?.height);
+  const max = gallery ? GALLERY : SINGLE;
+  const box = previewBox(file.width ?? file.thumb?.width, file.height ?? file.thumb?.height, max.width, max.height);
   const name = displayFileName(file.name);
   return (
     <button
@@ -108,7 +115,13 @@ export function MessageAttachments({
         <div className={`attachments__media${pictures.length > 1 ? ' attachments__media--grid' : ''}`}>
           {pictures.map((file) =>
             file.kind === 'image' ? (
-              <ImageAttachment key={file.id} server={server} conversation={conversation} file={file} />
+              <ImageAttachment
+                key={file.id}
+                server={server}
+                conversation={conversation}
+                file={file}
+                gallery={pictures.length > 1}
+              />
             ) : (
               <VideoAttachment key={file.id} server={server} file={file} />
             ),

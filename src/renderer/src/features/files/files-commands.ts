@@ -77,6 +77,12 @@ function newClientId(prefix: string): string {
   return `${prefix}-${hex}`;
 }
 
+/** A name for a pasted picture, which comes without one ("pasted-image.png"). */
+function pastedName(type: string): string {
+  const extension = /^image\/(png|jpeg|gif|webp|avif)$/u.exec(type)?.[1];
+  return extension === undefined ? 'pasted-file' : `pasted-image.${extension === 'jpeg' ? 'jpg' : extension}`;
+}
+
 // ── the tray ─────────────────────────────────────────────────────────────────────────────────
 
 /** Adds picked, dropped or pasted files to a conversation's tray, as far as the server's limits allow. */
@@ -90,7 +96,7 @@ export function addFilesToTray(store: AppStore, key: ConversationKey, files: rea
   const added: TrayFile[] = check.accepted.map((file) => ({
     id: newClientId('t'),
     file,
-    name: file.name === '' ? 'pasted-image' : file.name,
+    name: file.name === '' ? pastedName(file.type) : file.name,
     size: file.size,
     type: file.type,
     preview: undefined,

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { lastSeq, type TimelineItem } from '../conversations/timeline.ts';
+import { displayFileName } from '../files/file-format.ts';
 
 export function NewMessageAnnouncer({ items, selfId }: { items: TimelineItem[]; selfId: string | null }) {
   const [text, setText] = useState('');
@@ -12,7 +13,13 @@ export function NewMessageAnnouncer({ items, selfId }: { items: TimelineItem[]; 
     const newest = items[items.length - 1];
     const seq = lastSeq(items);
     if (seq > seen.current && newest?.kind === 'message' && newest.message.from !== selfId) {
-      setText(`${newest.message.fromName}: ${newest.message.text.slice(0, 300)}`);
+      const files = newest.message.attachments ?? [];
+      // A message of files only says what came (names shown as text, without bidi controls).
+      const filesText =
+        files.length === 0
+          ? ''
+          : ` (${files.length === 1 ? displayFileName(files[0]!.name) : `${files.length} files`})`;
+      setText(`${newest.message.fromName}: ${newest.message.text.slice(0, 300)}${filesText}`);
     }
     seen.current = Math.max(seen.current, seq);
   }, [items, selfId]);
