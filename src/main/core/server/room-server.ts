@@ -250,7 +250,12 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     if (!connection.firstFrameSeen) {
       // A first frame `upload` / `download` makes it a transfer connection (transfer/).
       const bytes = this.transfers.firstLook(connection, chunk);
-      if (bytes === undefined) return;
+      if (bytes === undefined) {
+        // A first frame still arriving is a frame in progress: its clock runs (frame_timeout).
+        connection.lastReceivedAt = Date.now();
+        if (!connection.transfer && connection.partialSince === 0) connection.partialSince = connection.lastReceivedAt;
+        return;
+      }
       chunk = bytes;
     }
     const now = Date.now();
