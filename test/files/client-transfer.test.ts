@@ -9,7 +9,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ParleyClient, UploadWriter } from '../../src/main/core/client/parley-client.ts';
 import { ParleyError } from '../../src/main/core/client/errors.ts';
 import type { ChatMessage, FileInfo } from '../../src/shared/protocol/server-frames.ts';
-import { FrameProxy } from '../support/frame-proxy.ts';
 import { cleanupAll, connectClient, startServer, waitFor, waitForEvent } from '../support/harness.ts';
 import { CuttingRelay, randomFile, readAll, sha256 } from './client-support.ts';
 
@@ -40,6 +39,11 @@ async function upload(client: ParleyClient, room: string, key: string, name: str
   return writer.finish(sha256(bytes));
 }
 
+/** Sends the file in a message: from then on the room's members may download it. */
+async function share(client: ParleyClient, room: string, file: FileInfo): Promise<void> {
+  await client.sendMessage({ room }, '', `share-${file.id}-${Math.random()}`, [file.id]);
+}
+
 async function rejection(promise: Promise<unknown>): Promise<ParleyError> {
   const error = await promise.then(
     () => {
@@ -61,6 +65,7 @@ describe('file transfers through the client library', () => {
 
     const file = await upload(ada, room, 'k-50mb', 'big.bin', bytes);
     expect(file).toMatchObject({ name: 'big.bin', size: bytes.length, sha256: sha256(bytes) });
+    await share(ada, room, file);
 
     const { ready, body } = await bob.download(file.id);
     expect(ready).toMatchObject({ offset: 0, length: bytes.length, size: bytes.length, sha256: sha256(bytes) });
@@ -105,6 +110,7 @@ describe('file transfers through the client library', () => {
     // Exactly once: the same key now answers the finished file, no second upload starts.
     const done = await ada.fileUpload({ room }, { key: 'k-resume', name: 'resume.bin', size: bytes.length });
     expect(done).toEqual({ file });
+    await share(ada, room, file);
     const { body } = await bob.download(file.id);
     expect((await readAll(body)).equals(bytes)).toBe(true);
   }, 60_000);
@@ -117,6 +123,7 @@ describe('file transfers through the client library', () => {
     const room = await roomWith(ada, bob);
     const bytes = randomFile(8 * MB);
     const file = await upload(ada, room, 'k-dl', 'dl.bin', bytes);
+    await share(ada, room, file);
 
     const cut = relay.cutAfter('down', bytes.length / 2);
     const first = await bob.download(file.id);
@@ -182,30 +189,23 @@ describe('messages with attachments', () => {
 
   it('sends a message with attachments exactly once when the connection drops before the answer', async () => {
     const { port } = await startServer();
-    const proxy = await FrameProxy.start(port);
-    const ada = await connectClient(proxy.port, 'Ada');
+    const relay = await CuttingRelay.start(port);
+    const ada = await connectClient(relay.port, 'Ada');
     const bob = await connectClient(port, 'Bob');
     const room = await roomWith(ada, bob);
     const file = await upload(ada, room, 'k-once', 'once.txt', Buffer.from('exactly once'));
-
-    // The first send never reaches the server; the connection then drops; the outbox resends it.
-    let swallowed = false;
-    proxy.filter = (frame) => {
-      if (frame.type === 'send' && !swallowed) {
-        swallowed = true;
-        return 'drop';
-      }
-      return 'pass';
-    };
     const received: ChatMessage[] = [];
     bob.on('message', (m) => m.msgId === 'once' && received.push(m));
+
+    // The server stores the message, but its answer never gets back to Ada: her connection stalls
+    // at the first byte down, then drops. The outbox resends the same msgId on the next one.
+    const stalled = relay.stallAfter('down', 1);
     const sending = ada.sendMessage({ room }, 'see attached', 'once', [file.id]);
-    await waitFor(() => swallowed, 'the first send swallowed');
-    proxy.cut();
-    proxy.restore();
+    await stalled;
+    await waitFor(() => received.length > 0, 'Bob got the message');
+    relay.cutAll();
     const sent = await sending;
     expect(sent.attachments?.map((f) => f.id)).toEqual([file.id]);
-    await waitFor(() => received.length > 0, 'Bob got the message');
     const page = await bob.history({ room });
     expect(page.messages.filter((m) => m.msgId === 'once')).toHaveLength(1);
     expect(received).toHaveLength(1);

@@ -1,8 +1,10 @@
 /** Shared steps of the file tests: a user on the chat connection, a room, an upload asked for. */
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { RawClient } from '../support/harness.ts';
 import type { ParsedFrame } from '../../src/main/core/framing/frame-codec.ts';
-import type { Credentials } from '../support/transfer-wire.ts';
+import { upload, type Credentials } from '../support/transfer-wire.ts';
 
 export interface ChatUser {
   chat: RawClient;
@@ -36,4 +38,24 @@ export function askUpload(user: ChatUser, fields: Record<string, unknown>): Prom
 export function data(frame: ParsedFrame): Record<string, unknown> {
   if (frame.type !== 'result') throw new Error(`expected a result, got ${JSON.stringify(frame)}`);
   return frame['data'] as Record<string, unknown>;
+}
+
+/** Every blob file on disk (content-addressed, under files/blobs/xx/). */
+export function blobFiles(dataDir: string): string[] {
+  const root = join(dataDir, 'files', 'blobs');
+  return readdirSync(root).flatMap((dir) => readdirSync(join(root, dir)));
+}
+
+/** Asks for an upload and sends all of `content`; returns the file. */
+export async function uploadFile(
+  port: number,
+  user: ChatUser,
+  target: Record<string, unknown>,
+  content: Buffer,
+  fields: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
+  const asked = data(await askUpload(user, { name: 'file.bin', size: content.length, ...target, ...fields }));
+  const { result } = await upload(port, user.credentials, (asked['upload'] as { id: string }).id, content);
+  if (result?.type !== 'upload_done') throw new Error(`upload failed: ${JSON.stringify(result)}`);
+  return result['file'] as Record<string, unknown>;
 }

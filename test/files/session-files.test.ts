@@ -92,6 +92,13 @@ async function uploadViaSession(
   }
 }
 
+/** Sends the file in a message (from then on the room's members may download it). */
+async function share(t: TestSession, k: string, room: string, file: FileInfo): Promise<void> {
+  const msgId = `share-${file.id}-${Math.random().toString(36).slice(2, 8)}`;
+  await t.session.sendMessage(k, { room }, '', msgId, [file.id]);
+  await t.waitFor('message', (e) => e.server === k && e.message.msgId === msgId);
+}
+
 /** Waits until the server, lost after event index `from`, is connected again. */
 async function connectedAgain(t: TestSession, k: string, from: number): Promise<void> {
   await t.waitFor('serverChanged', (v) => v.key === k && v.status === 'reconnecting', 10_000, from);
@@ -233,6 +240,7 @@ describe('desktop downloads', () => {
     const { relay, downloadsDir, desktop, ada, adaKey, bob, bobKey, room } = await setup({ viaRelay: true });
     const bytes = randomFile(12 * MB);
     const { file } = await uploadViaSession(ada, adaKey, room, 'up-d', 'report.pdf', bytes);
+    await share(ada, adaKey, room, file);
     writeFileSync(join(downloadsDir, 'report.pdf'), 'an older report');
 
     const cut = relay.cutAfter('down', bytes.length / 2, { refuse: true });
@@ -267,6 +275,7 @@ describe('desktop downloads', () => {
     const { server, downloadsDir, ada, adaKey, bob, bobKey, room } = await setup();
     const bytes = randomFile(2 * MB);
     const { file } = await uploadViaSession(ada, adaKey, room, 'up-h', 'data.bin', bytes);
+    await share(ada, adaKey, room, file);
     const blob = storedBlob(server.dataDir, bytes);
     const corrupted = Buffer.from(bytes);
     corrupted[12345] = corrupted[12345]! ^ 0xff;
@@ -284,6 +293,7 @@ describe('desktop downloads', () => {
     const { relay, downloadsDir, ada, adaKey, bob, bobKey, room } = await setup({ viaRelay: true });
     const bytes = randomFile(4 * MB);
     const { file } = await uploadViaSession(ada, adaKey, room, 'up-x', 'movie.mp4', bytes);
+    await share(ada, adaKey, room, file);
 
     const stalled = relay.stallAfter('down', bytes.length / 2);
     const view = await bob.session.downloadFile(bobKey, file.id);
@@ -301,6 +311,7 @@ describe('desktop downloads', () => {
     const { downloadsDir, desktop, profile, ada, adaKey, bob, bobKey, room } = await setup();
     const bytes = Buffer.from('tiny but real');
     const { file } = await uploadViaSession(ada, adaKey, room, 'up-s', 'tiny.txt', bytes);
+    await share(ada, adaKey, room, file);
 
     expect(await bob.session.getFileSettings()).toEqual({ askWhereToSave: false });
     expect(await bob.session.setFileSettings({ askWhereToSave: true })).toEqual({ askWhereToSave: true });

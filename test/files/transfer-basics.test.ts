@@ -5,34 +5,12 @@
  * after a restart; DMs; the same content stored once; the same key answered exactly once.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupAll, startServer } from '../support/harness.ts';
 import { download, sha256, upload, type Credentials } from '../support/transfer-wire.ts';
-import { askUpload, chatUser, createRoom, data, joinRoom, type ChatUser } from './files-helpers.ts';
+import { askUpload, blobFiles, chatUser, createRoom, data, joinRoom, uploadFile } from './files-helpers.ts';
 
 afterEach(cleanupAll);
-
-/** Every blob file on disk (content-addressed, under files/blobs/xx/). */
-export function blobFiles(dataDir: string): string[] {
-  const root = join(dataDir, 'files', 'blobs');
-  return readdirSync(root).flatMap((dir) => readdirSync(join(root, dir)));
-}
-
-/** Asks for an upload and sends all of `content`; returns the file. */
-export async function uploadFile(
-  port: number,
-  user: ChatUser,
-  target: Record<string, unknown>,
-  content: Buffer,
-  fields: Record<string, unknown> = {},
-): Promise<Record<string, unknown>> {
-  const asked = data(await askUpload(user, { name: 'file.bin', size: content.length, ...target, ...fields }));
-  const { result } = await upload(port, user.credentials, (asked['upload'] as { id: string }).id, content);
-  if (result?.type !== 'upload_done') throw new Error(`upload failed: ${JSON.stringify(result)}`);
-  return result['file'] as Record<string, unknown>;
-}
 
 async function downloadAll(port: number, credentials: Credentials, file: Record<string, unknown>) {
   return download(port, credentials, file['id'] as string);

@@ -16,7 +16,7 @@
  *   path on disk.
  */
 import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
+import { createReadStream, existsSync, type Stats } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -293,7 +293,7 @@ export class Downloads {
       record.handle = undefined;
       // The name was free when the download started; take another if something took it since
       // (not when the user chose the path in a save dialog, which asked about replacing).
-      if (!record.chosen) {
+      if (!record.chosen && existsSync(record.finalPath)) {
         const taken = this.takenPaths();
         taken.delete(record.finalPath);
         record.finalPath = uniquePath(dirname(record.finalPath), basename(record.finalPath), taken);

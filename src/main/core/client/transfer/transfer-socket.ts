@@ -141,7 +141,10 @@ export function openTransfer(
     return Promise.reject(new ParleyError('not_authenticated', 'No credentials yet: connect to the server first'));
   }
   return new Promise((resolve, reject) => {
+    /** The promise settled: resolved (ready) or rejected. */
     let settled = false;
+    /** The ready frame arrived: from then on the caller owns the connection's outcome. */
+    let opened = false;
     let failure = 'connection closed';
     const fail = (error: ParleyError) => {
       if (settled) return;
@@ -162,10 +165,11 @@ export function openTransfer(
     );
     const reader = new TransferReader(
       (frame) => {
-        if (settled) {
+        if (opened) {
           hooks.onFrame(frame);
           return;
         }
+        if (settled) return; // refused or timed out: the socket is being destroyed
         if (frame.type === 'error') {
           fail(errorOf(frame));
           return;
@@ -176,6 +180,7 @@ export function openTransfer(
           return;
         }
         settled = true;
+        opened = true;
         clearTimeout(timer);
         hooks.onReady?.(frame, socket);
         if (hooks.onRaw) reader.raw = hooks.onRaw;
@@ -191,8 +196,8 @@ export function openTransfer(
       failure = error.message;
     });
     socket.on('close', () => {
-      if (!settled) fail(new ParleyError('disconnected', `Transfer connection lost: ${failure}`));
-      else hooks.onClose(failure);
+      if (opened) hooks.onClose(failure);
+      else fail(new ParleyError('disconnected', `Transfer connection lost: ${failure}`));
     });
   });
 }

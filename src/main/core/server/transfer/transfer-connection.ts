@@ -15,6 +15,11 @@ export class TransferConnection {
   readonly kind: 'upload' | 'download';
   userId: string | undefined;
   lastProgressAt = Date.now();
+  /**
+   * True while the server itself holds the transfer up (rehashing a partial, waiting for the disk,
+   * storing a finished upload): its idle clock stands still meanwhile.
+   */
+  holding = true;
   ended = false;
   /** Resolves when the socket has closed and the transfer has cleaned up (see TransferServer.close). */
   readonly finished: Promise<void>;

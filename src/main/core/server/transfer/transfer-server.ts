@@ -110,6 +110,7 @@ export class TransferServer {
       this.downloadsPerUser.set(user.id, running + 1);
       countedDownload = user.id;
       socket.resume(); // a downloader sends nothing more; whatever it sends is dropped
+      transfer.holding = false; // from here on, only the receiver can hold it up
       await runDownload(transfer, frame, file, this.options.uploads, log);
     } catch (error) {
       log.error({ err: error, ip: transfer.ip }, 'transfer failed');
@@ -134,6 +135,7 @@ export class TransferServer {
   private sweep(now = Date.now()): void {
     const idle = this.options.limits.transferIdleTimeoutMs;
     for (const transfer of this.transfers) {
+      if (transfer.holding) transfer.lastProgressAt = now;
       if (now - transfer.lastProgressAt <= idle) continue;
       if (transfer.ended) transfer.socket.destroy();
       else transfer.fail('idle_timeout', `No bytes moved for ${idle} ms`);

@@ -69,12 +69,16 @@ function receive(
       socket.off('end', onClose);
       work.then(resolve, reject);
     };
+    // Nothing of the bytes is kept, and that is done before the sender hears the refusal.
     const refuse = (code: 'size_mismatch' | 'bad_request' | 'disk_full', message: string) => {
-      transfer.fail(code, message);
-      settle(uploads.discard(uploadId, writer));
+      state = 'finishing';
+      transfer.holding = true;
+      socket.pause();
+      settle(uploads.discard(uploadId, writer).finally(() => transfer.fail(code, message)));
     };
     const finish = (sha256: string) => {
       state = 'finishing';
+      transfer.holding = true;
       socket.pause();
       settle(
         uploads.finish(uploadId, writer, sha256).then((result) => {
@@ -113,7 +117,11 @@ function receive(
         const take = Math.min(remaining, chunk.length);
         if (take > 0) {
           remaining -= take;
-          if (!writer.write(take === chunk.length ? chunk : chunk.subarray(0, take))) socket.pause();
+          if (!writer.write(take === chunk.length ? chunk : chunk.subarray(0, take))) {
+            // The disk is behind: the sender waits, and that is not its idleness.
+            transfer.holding = true;
+            socket.pause();
+          }
         }
         if (remaining > 0) return;
         state = 'finish';
@@ -141,12 +149,16 @@ function receive(
         refuse('disk_full', 'The server ran out of disk space; nothing was kept');
         return;
       }
-      if (state === 'raw' && !transfer.ended) socket.resume();
+      if (state === 'raw' && !transfer.ended) {
+        transfer.holding = false;
+        socket.resume();
+      }
     };
     socket.on('data', onData);
     socket.on('close', onClose);
     socket.on('end', onClose);
     transfer.send({ type: 'upload_ready', offset: writer.position });
+    transfer.holding = false;
     if (rest.length > 0) onData(rest);
     if (!settled && state === 'finish') readFinish();
     if (!settled && !transfer.ended) socket.resume();
