@@ -1,5 +1,5 @@
 /**
- * What a file is, from its first bytes, never from its name (docs/PROTOCOL.md §18.7): the media
+ * What a file is, from its first bytes, never from its name (docs/PROTOCOL.md §18.6): the media
  * type by magic bytes (file-type), and for images the pixel size from the header (image-size),
  * without decoding a pixel. Only a short list of image and video formats gets a preview; an
  * image over MAX_PREVIEW_PIXELS or with absurd dimensions is a plain file (kind 'file'), so

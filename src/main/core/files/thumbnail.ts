@@ -1,5 +1,5 @@
 /**
- * A sender's thumbnail is untrusted like everything else (docs/PROTOCOL.md §18.4): it is kept
+ * A sender's thumbnail is untrusted like everything else (docs/PROTOCOL.md §18.6): it is kept
  * only if its magic bytes say WebP, JPEG or PNG and its real dimensions, read from its header,
  * are the ones stated and at most MAX_THUMB_EDGE a side. Anything else is `thumb_invalid`.
  */

@@ -1,5 +1,5 @@
 /**
- * A download's transfer connection (docs/PROTOCOL.md §18.5): `download_ready`, then exactly
+ * A download's transfer connection (docs/PROTOCOL.md §18.4): `download_ready`, then exactly
  * `length` raw bytes from `offset`, then the server closes. The bytes are streamed from the blob
  * with back-pressure (a read stream piped into the socket): a receiver that stops reading stops
  * the reads, so it holds no more server memory than one read chunk and the socket's buffer, and

@@ -1,5 +1,5 @@
 /**
- * Who may download a file (docs/PROTOCOL.md §18.5): once a message carries it, whoever may read
+ * Who may download a file (docs/PROTOCOL.md §18.4): once a message carries it, whoever may read
  * that conversation (a member of the room, by its chat connection; one of the two people of a
  * direct conversation); before that, only its sender. Anyone else is told `file_not_found`,
  * exactly like for a file that does not exist, so ids leak nothing.
