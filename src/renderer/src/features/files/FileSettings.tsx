@@ -6,6 +6,7 @@ import { useEffect, useId, useState } from 'react';
 import type { FileSettings as Settings } from '../../../../shared/api/contract.ts';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import { errorMessage } from '../../lib/describe-error.ts';
+import { SettingSwitch } from '../../components/common/SettingSwitch.tsx';
 
 export function FileSettings() {
   const { api } = useParley();
@@ -46,37 +47,18 @@ export function FileSettings() {
       <h3 id={`${id}-heading`} className="network-settings__title">
         Downloads
       </h3>
-      <div className="iface">
-        <span className="iface__text">
-          <span id={`${id}-label`} className="iface__name">
-            Ask where to save each file
-          </span>
-          <span id={`${id}-hint`} className="iface__addresses">
-            {settings.askWhereToSave
-              ? 'Parley asks for a folder and a name every time you download a file.'
-              : 'Files go to your Downloads folder; a file with the same name there gets a number added.'}
-          </span>
-        </span>
-        <button
-          type="button"
-          role="switch"
-          className="switch"
-          aria-checked={settings.askWhereToSave}
-          aria-labelledby={`${id}-label`}
-          aria-describedby={`${id}-hint`}
-          aria-disabled={busy || undefined}
-          onClick={() => {
-            if (!busy) void toggle();
-          }}
-        >
-          <span className="switch__track" aria-hidden="true">
-            <span className="switch__thumb" />
-          </span>
-          <span className="switch__state" aria-hidden="true">
-            {settings.askWhereToSave ? 'On' : 'Off'}
-          </span>
-        </button>
-      </div>
+      <SettingSwitch
+        id={id}
+        label="Ask where to save each file"
+        hint={
+          settings.askWhereToSave
+            ? 'Parley asks for a folder and a name every time you download a file.'
+            : 'Files go to your Downloads folder; a file with the same name there gets a number added.'
+        }
+        checked={settings.askWhereToSave}
+        busy={busy}
+        onToggle={() => void toggle()}
+      />
       {problem && (
         <p className="notice notice--error" role="alert">
           {problem}

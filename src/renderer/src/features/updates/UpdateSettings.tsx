@@ -7,6 +7,7 @@ import { useEffect, useId, useState } from 'react';
 import type { UpdateStatus } from '../../../../shared/api/contract.ts';
 import { useParley } from '../../hooks/use-parley.ts';
 import { errorMessage } from '../../lib/describe-error.ts';
+import { SettingSwitch } from '../../components/common/SettingSwitch.tsx';
 
 export function UpdateSettings() {
   const { api } = useParley();
@@ -47,36 +48,14 @@ export function UpdateSettings() {
       <h3 id={`${id}-heading`} className="network-settings__title">
         Updates
       </h3>
-      <div className="iface">
-        <span className="iface__text">
-          <span id={`${id}-label`} className="iface__name">
-            Check for updates once a day
-          </span>
-          <span id={`${id}-hint`} className="iface__addresses">
-            In the background, when the internet is there; a new version installs when you restart Parley. Chatting on
-            your network never needs the internet.
-          </span>
-        </span>
-        <button
-          type="button"
-          role="switch"
-          className="switch"
-          aria-checked={status.checksEnabled}
-          aria-labelledby={`${id}-label`}
-          aria-describedby={`${id}-hint`}
-          aria-disabled={busy || undefined}
-          onClick={() => {
-            if (!busy) void toggle();
-          }}
-        >
-          <span className="switch__track" aria-hidden="true">
-            <span className="switch__thumb" />
-          </span>
-          <span className="switch__state" aria-hidden="true">
-            {status.checksEnabled ? 'On' : 'Off'}
-          </span>
-        </button>
-      </div>
+      <SettingSwitch
+        id={id}
+        label="Check for updates once a day"
+        hint="In the background, when the internet is there; a new version installs when you restart Parley. Chatting on your network never needs the internet."
+        checked={status.checksEnabled}
+        busy={busy}
+        onToggle={() => void toggle()}
+      />
       {status.readyVersion && (
         <p className="notice" role="status">
           Parley {status.readyVersion} is ready: restart Parley to install it.
