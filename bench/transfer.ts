@@ -357,6 +357,7 @@ async function run(): Promise<ResultRow[]> {
       `${mb(median(of((r) => r.loadUploadMBps)))} / ${mb(median(of((r) => r.loadDownloadMBps)))}`,
     ),
     checked(NAME, 'chat clients dropped (slow_consumer)', drops.length, fmt.count, 0, false),
+    info(NAME, "users' nice value (they stand for other machines)", String(USERS_NICE)),
     cpuRow('idle chat', rounds, (r) => r.cpu.idle),
     cpuRow('upload', rounds, (r) => r.cpu.upload),
     cpuRow('download', rounds, (r) => r.cpu.download),

@@ -7,8 +7,16 @@
  * after a timeout). Drops of the user's chat connection are counted here as they are reported.
  * The processes are tracked by lib/server-process.ts, so a crash or Ctrl-C of the benchmark
  * kills them too.
+ *
+ * The users run at nice USERS_NICE (19 unless PARLEY_BENCH_TRANSFER_USERS_NICE says otherwise):
+ * they stand for other machines on the LAN, whose hashing and socket work would not compete with
+ * the server for its cores. On this 2-core machine at normal priority they do (six busy processes
+ * for two cores), and the chat probe then measures the machine's run queue, not the server;
+ * reniced, they still use every cycle the server and the probe leave. An idle machine gives them
+ * all of it, so the throughput figures are the same either way. `0` measures the shared machine.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -18,6 +26,7 @@ import type { ClientArgs, FromTransferClient, ToTransferClient } from './transfe
 
 const CHILD = resolve(import.meta.dirname, 'transfer-client.ts');
 const START_TIMEOUT_MS = 30_000;
+export const USERS_NICE = Number(process.env['PARLEY_BENCH_TRANSFER_USERS_NICE'] ?? 19);
 
 export interface UploadResult {
   file: FileInfo;
@@ -57,6 +66,7 @@ export class TransferUser {
     // No inherited flags (bench/profile.ts's --cpu-prof is for the server): a user is load.
     const child = fork(CHILD, [JSON.stringify(args)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     trackChild(child);
+    if (USERS_NICE !== 0) setPriority(child.pid!, USERS_NICE);
     const user = new TransferUser(args.name, child);
     const ready = new Promise<void>((resolvePromise, reject) => {
       const timer = setTimeout(

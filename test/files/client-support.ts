@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { DesktopFiles } from '../../src/main/core/session/media.ts';
+import { tcpDialer, type Dialer } from '../../src/main/core/transport/dialer.ts';
 import { onCleanup } from '../support/harness.ts';
 
 export function randomFile(bytes: number): Buffer {
@@ -34,35 +35,51 @@ interface Trigger {
 }
 
 /**
- * A relay on 127.0.0.1 in front of a server port. `cutAfter('up', n)`: once one relayed
+ * A relay on 127.0.0.1 in front of a server's chat port and its transfer port (one listener
+ * each; a client that should go through it for transfers too dials with `relay.dialer`, which
+ * takes the welcome's transfer port to the relay's). `cutAfter('up', n)`: once one relayed
  * connection has carried n bytes from the client (`up`) or to it (`down`), exactly n are passed
  * on and every relayed connection is destroyed, chat and transfer alike (a cable pulled
  * mid-transfer); with `refuse` new connections are refused until `restore()`. `stallAfter`
  * stops relaying that connection after n bytes instead (a peer that stopped moving).
  */
 export class CuttingRelay {
+  /** Where the client connects for chat. */
   readonly port: number;
-  private readonly listener: Server;
+  private readonly listeners: Server[];
+  private readonly transferTarget: number;
+  private readonly transferPort: number;
   private readonly sockets = new Set<Socket>();
   private trigger: Trigger | undefined;
   private refusing = false;
 
-  private constructor(listener: Server) {
-    this.listener = listener;
-    this.port = (listener.address() as AddressInfo).port;
+  private constructor(listeners: Server[], transferTarget: number) {
+    this.listeners = listeners;
+    this.port = (listeners[0]!.address() as AddressInfo).port;
+    this.transferPort = (listeners[1]!.address() as AddressInfo).port;
+    this.transferTarget = transferTarget;
   }
 
-  static start(targetPort: number): Promise<CuttingRelay> {
-    return new Promise((resolve, reject) => {
-      let relay: CuttingRelay | undefined;
-      const listener = createServer({ noDelay: true }, (downstream) => relay?.accept(downstream, targetPort));
-      listener.once('error', reject);
-      listener.listen({ host: '127.0.0.1', port: 0 }, () => {
-        relay = new CuttingRelay(listener);
-        onCleanup(() => relay!.close());
-        resolve(relay);
+  /** Relays to the chat port `targetPort` and to the transfer port `transferTargetPort`. */
+  static async start(targetPort: number, transferTargetPort: number): Promise<CuttingRelay> {
+    const made: { relay?: CuttingRelay } = {};
+    const listen = (target: number) =>
+      new Promise<Server>((resolve, reject) => {
+        const listener = createServer({ noDelay: true }, (downstream) => made.relay?.accept(downstream, target));
+        listener.once('error', reject);
+        listener.listen({ host: '127.0.0.1', port: 0 }, () => resolve(listener));
       });
-    });
+    const listeners = [await listen(targetPort), await listen(transferTargetPort)];
+    const relay = new CuttingRelay(listeners, transferTargetPort);
+    made.relay = relay;
+    onCleanup(() => relay.close());
+    return relay;
+  }
+
+  /** Dials like the client does, except that transfer connections go through this relay. */
+  get dialer(): Dialer {
+    return (target, onReady) =>
+      tcpDialer(target.port === this.transferTarget ? { host: '127.0.0.1', port: this.transferPort } : target, onReady);
   }
 
   /** Resolves when the cut happened. */
@@ -103,9 +120,9 @@ export class CuttingRelay {
     for (const socket of [...this.sockets]) socket.destroy();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.cutAll();
-    return new Promise((resolve) => this.listener.close(() => resolve()));
+    await Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
   }
 
   private accept(downstream: Socket, targetPort: number): void {

@@ -76,9 +76,9 @@ describe('file transfers through the client library', () => {
   }, 60_000);
 
   it('resumes an upload cut at 50 % from the offset the server holds, exactly once', async () => {
-    const { port } = await startServer();
-    const relay = await CuttingRelay.start(port);
-    const ada = await connectClient(relay.port, 'Ada');
+    const { port, transferPort } = await startServer();
+    const relay = await CuttingRelay.start(port, transferPort);
+    const ada = await connectClient(relay.port, 'Ada', { dialer: relay.dialer });
     const bob = await connectClient(port, 'Bob');
     const room = await roomWith(ada, bob);
     const bytes = randomFile(8 * MB);
@@ -116,10 +116,10 @@ describe('file transfers through the client library', () => {
   }, 60_000);
 
   it('ends a download cut at 50 % with disconnected, and a range request fetches the rest', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await connectClient(port, 'Ada');
-    const relay = await CuttingRelay.start(port);
-    const bob = await connectClient(relay.port, 'Bob');
+    const relay = await CuttingRelay.start(port, transferPort);
+    const bob = await connectClient(relay.port, 'Bob', { dialer: relay.dialer });
     const room = await roomWith(ada, bob);
     const bytes = randomFile(8 * MB);
     const file = await upload(ada, room, 'k-dl', 'dl.bin', bytes);
@@ -188,9 +188,9 @@ describe('messages with attachments', () => {
   });
 
   it('sends a message with attachments exactly once when the connection drops before the answer', async () => {
-    const { port } = await startServer();
-    const relay = await CuttingRelay.start(port);
-    const ada = await connectClient(relay.port, 'Ada');
+    const { port, transferPort } = await startServer();
+    const relay = await CuttingRelay.start(port, transferPort);
+    const ada = await connectClient(relay.port, 'Ada', { dialer: relay.dialer });
     const bob = await connectClient(port, 'Bob');
     const room = await roomWith(ada, bob);
     const file = await upload(ada, room, 'k-once', 'once.txt', Buffer.from('exactly once'));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupAll, spawnCli, tempDir } from '../support/harness.ts';
 import { TransferWire } from '../support/transfer-wire.ts';
-import { askUpload, chatUser, createRoom, data, uploadFile } from './files-helpers.ts';
+import { askUpload, chatUser, createRoom, data, transferPortOf, uploadFile } from './files-helpers.ts';
 
 afterEach(cleanupAll);
 
@@ -26,7 +26,7 @@ describe('files: the disk fills up mid-upload', () => {
     const asked = data(await askUpload(ada, { room, name: 'too-big.bin', size: content.length }));
     const id = (asked['upload'] as { id: string }).id;
 
-    const wire = await TransferWire.open(cli.port);
+    const wire = await TransferWire.open(transferPortOf(ada));
     wire.send({ type: 'upload', protocol: 1, credentials: ada.credentials, upload: id, offset: 0 });
     expect(await wire.nextFrame()).toMatchObject({ type: 'upload_ready' });
     wire.write(content); // never more than 4 MiB of it can reach the disk
@@ -35,7 +35,7 @@ describe('files: the disk fills up mid-upload', () => {
 
     // Still serving: chat, and a file that fits.
     expect(await ada.chat.request({ type: 'ping' })).toMatchObject({ type: 'result' });
-    const small = await uploadFile(cli.port, ada, { room }, randomBytes(100_000));
+    const small = await uploadFile(transferPortOf(ada), ada, { room }, randomBytes(100_000));
     expect(small).toMatchObject({ size: 100_000 });
     expect(cli.child.exitCode).toBe(null);
   });

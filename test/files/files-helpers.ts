@@ -19,6 +19,12 @@ export async function chatUser(port: number, name: string): Promise<ChatUser> {
   return { chat: client, welcome, credentials, id: credentials.userId };
 }
 
+/** The server's transfer port, as its welcome names it. */
+export function transferPortOf(user: ChatUser): number {
+  const limits = user.welcome['limits'] as { files: { transferPort: number } };
+  return limits.files.transferPort;
+}
+
 export async function createRoom(user: ChatUser, name = 'files'): Promise<string> {
   const reply = await user.chat.request({ type: 'room_create', name });
   const id = ((reply['data'] as Record<string, unknown>)['room'] as { id: string }).id;
@@ -48,14 +54,14 @@ export function blobFiles(dataDir: string): string[] {
 
 /** Asks for an upload and sends all of `content`; returns the file. */
 export async function uploadFile(
-  port: number,
+  transferPort: number,
   user: ChatUser,
   target: Record<string, unknown>,
   content: Buffer,
   fields: Record<string, unknown> = {},
 ): Promise<Record<string, unknown>> {
   const asked = data(await askUpload(user, { name: 'file.bin', size: content.length, ...target, ...fields }));
-  const { result } = await upload(port, user.credentials, (asked['upload'] as { id: string }).id, content);
+  const { result } = await upload(transferPort, user.credentials, (asked['upload'] as { id: string }).id, content);
   if (result?.type !== 'upload_done') throw new Error(`upload failed: ${JSON.stringify(result)}`);
   return result['file'] as Record<string, unknown>;
 }

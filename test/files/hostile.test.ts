@@ -20,19 +20,19 @@ const partials = (dataDir: string) => readdirSync(join(dataDir, 'files', 'partia
 
 describe('files: hostile senders', () => {
   it('refuses a wrong hash and keeps nothing: no partial, no blob, the key starts afresh', async () => {
-    const { port, dataDir } = await startServer();
+    const { port, transferPort, dataDir } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     const ask = { room, key: 'bad-hash', name: 'x.bin', size: 100_000 };
     const id = (data(await ada.chat.request({ type: 'file_upload', ...ask }))['upload'] as { id: string }).id;
     const content = randomBytes(100_000);
-    const { result } = await upload(port, ada.credentials, id, content, { sha: sha256(randomBytes(10)) });
+    const { result } = await upload(transferPort, ada.credentials, id, content, { sha: sha256(randomBytes(10)) });
     expect(result).toMatchObject({ type: 'error', code: 'hash_mismatch', fatal: true });
     expect(partials(dataDir)).toEqual([]);
     expect(blobFiles(dataDir)).toEqual([]);
     const fresh = data(await ada.chat.request({ type: 'file_upload', ...ask }));
     expect(fresh['upload']).toMatchObject({ offset: 0 });
-    const malformed = await upload(port, ada.credentials, (fresh['upload'] as { id: string }).id, content, {
+    const malformed = await upload(transferPort, ada.credentials, (fresh['upload'] as { id: string }).id, content, {
       sha: 'NOT-A-HASH',
     });
     expect(malformed.result).toMatchObject({ code: 'bad_request' });
@@ -44,12 +44,12 @@ describe('files: hostile senders', () => {
     ['zero bytes (a zero length)', Buffer.alloc(64, 0)],
     ['a frame that is not upload_finish', frame({ type: 'send', text: 'hi' })],
   ])('refuses more bytes than announced — %s — and deletes the partial', async (_what, extra) => {
-    const { port, dataDir } = await startServer();
+    const { port, transferPort, dataDir } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     const content = randomBytes(50_000);
     const id = (data(await askUpload(ada, { room, name: 'm', size: content.length }))['upload'] as { id: string }).id;
-    const wire = await TransferWire.open(port);
+    const wire = await TransferWire.open(transferPort);
     wire.send({ type: 'upload', protocol: 1, credentials: ada.credentials, upload: id, offset: 0 });
     await wire.nextFrame();
     wire.write(Buffer.concat([content, extra]));
@@ -60,10 +60,10 @@ describe('files: hostile senders', () => {
   });
 
   it('types files by magic bytes, never by name: HTML and SVG are never images', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
-    const up = (content: Buffer, name: string) => uploadFile(port, ada, { room }, content, { name });
+    const up = (content: Buffer, name: string) => uploadFile(transferPort, ada, { room }, content, { name });
     expect(await up(png(640, 480), 'notes.txt')).toMatchObject({
       name: 'notes.txt',
       type: 'image/png',
@@ -92,7 +92,7 @@ describe('files: hostile senders', () => {
   });
 
   it('gives no preview to images over 50 megapixels or with absurd dimensions', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     for (const [w, h] of [
@@ -100,11 +100,11 @@ describe('files: hostile senders', () => {
       [1, 70_000],
       [100_000, 100_000],
     ] as const) {
-      const file = await uploadFile(port, ada, { room }, png(w, h), { name: 'bomb.png' });
+      const file = await uploadFile(transferPort, ada, { room }, png(w, h), { name: 'bomb.png' });
       expect(file).toMatchObject({ type: 'image/png', kind: 'file' });
       expect(file).not.toHaveProperty('width');
     }
-    expect(await uploadFile(port, ada, { room }, png(7000, 7000), { name: 'big.png' })).toMatchObject({
+    expect(await uploadFile(transferPort, ada, { room }, png(7000, 7000), { name: 'big.png' })).toMatchObject({
       kind: 'image',
       width: 7000,
       height: 7000,
@@ -112,7 +112,7 @@ describe('files: hostile senders', () => {
   });
 
   it('makes names safe on every OS and shows them as plain text', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     const cases: [string, string][] = [
@@ -130,10 +130,10 @@ describe('files: hostile senders', () => {
       ['<script>alert(1)</script>.html', 'script_.html'],
     ];
     for (const [raw, safe] of cases) {
-      expect((await uploadFile(port, ada, { room }, randomBytes(8), { name: raw }))['name']).toBe(safe);
+      expect((await uploadFile(transferPort, ada, { room }, randomBytes(8), { name: raw }))['name']).toBe(safe);
     }
     // Long names are trimmed to 255 UTF-8 bytes, whole characters, keeping the extension.
-    const long = (await uploadFile(port, ada, { room }, randomBytes(8), { name: `${'é'.repeat(250)}.pdf` }))[
+    const long = (await uploadFile(transferPort, ada, { room }, randomBytes(8), { name: `${'é'.repeat(250)}.pdf` }))[
       'name'
     ] as string;
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(255);
@@ -143,17 +143,17 @@ describe('files: hostile senders', () => {
   });
 
   it('keeps a valid thumbnail and refuses one that lies about its type or size', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     const thumb = png(200, 150);
-    const photo = await uploadFile(port, ada, { room }, png(2000, 1500), {
+    const photo = await uploadFile(transferPort, ada, { room }, png(2000, 1500), {
       name: 'photo.png',
       thumb: { data: thumb.toString('base64'), width: 200, height: 150 },
     });
     expect(photo['thumb']).toEqual({ type: 'image/png', width: 200, height: 150, size: thumb.length });
     await ada.chat.request({ type: 'send', room, msgId: 'p', text: '', attachments: [photo['id']] });
-    const got = await download(port, ada.credentials, photo['id'] as string, { variant: 'thumb' });
+    const got = await download(transferPort, ada.credentials, photo['id'] as string, { variant: 'thumb' });
     expect(got.ready).toMatchObject({ variant: 'thumb', mediaType: 'image/png', size: thumb.length });
     expect(got.bytes.equals(thumb)).toBe(true);
 
@@ -171,17 +171,19 @@ describe('files: hostile senders', () => {
     expect(await askUpload(ada, { room, name: 'p', size: 10, thumb: { ...bad[0], width: 801 } })).toMatchObject({
       code: 'bad_request',
     });
-    const plain = await uploadFile(port, ada, { room }, randomBytes(10));
-    expect((await download(port, ada.credentials, plain['id'] as string, { variant: 'thumb' })).ready).toMatchObject({
+    const plain = await uploadFile(transferPort, ada, { room }, randomBytes(10));
+    expect(
+      (await download(transferPort, ada.credentials, plain['id'] as string, { variant: 'thumb' })).ready,
+    ).toMatchObject({
       code: 'file_not_found',
     });
   });
 
   it('survives garbage first frames and keeps serving chat and transfers', async () => {
-    const { port, server } = await startServer();
+    const { port, transferPort, server } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
-    const file = await uploadFile(port, ada, { room }, randomBytes(1000));
+    const file = await uploadFile(transferPort, ada, { room }, randomBytes(1000));
     const garbage: Buffer[] = [
       randomBytes(5000),
       frame({ type: 'upload' }),
@@ -195,14 +197,14 @@ describe('files: hostile senders', () => {
       Buffer.concat([Buffer.from([0, 0, 0, 5]), Buffer.from('{"ty"')]),
     ];
     for (const bytes of garbage) {
-      const wire = await TransferWire.open(port);
+      const wire = await TransferWire.open(transferPort);
       wire.write(bytes);
       wire.socket.end();
       await wire.waitClosed().catch(() => wire.socket.destroy());
     }
     const answers: string[] = [];
     for (const bytes of garbage.slice(1, 6)) {
-      const wire = await TransferWire.open(port);
+      const wire = await TransferWire.open(transferPort);
       wire.write(bytes);
       answers.push((await wire.nextFrame())['code'] as string);
     }
@@ -218,59 +220,65 @@ describe('files: hostile senders', () => {
     expect(onChat).toMatchObject({ code: 'unknown_type' });
     const bob = await RawClient.hello(port, 'Bob');
     expect(bob.welcome.type).toBe('welcome');
-    expect((await download(port, ada.credentials, file['id'] as string)).bytes.length).toBe(1000);
-    await waitFor(() => server.connectionCount === 2, 'the garbage connections to close');
+    expect((await download(transferPort, ada.credentials, file['id'] as string)).bytes.length).toBe(1000);
+    await waitFor(() => server.connectionCount === 2, 'the chat connections to stay');
+    await waitFor(async () => (await server.transferStats()).connections === 0, 'the garbage connections to close');
   });
 
   it('holds no server memory for a receiver that stops reading, and closes it when idle', async () => {
-    const { port, server } = await startServer({ limits: { transferIdleTimeoutMs: 500 } });
+    const { port, transferPort, server } = await startServer({ limits: { transferIdleTimeoutMs: 500 } });
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
-    const file = await uploadFile(port, ada, { room }, randomBytes(32 * 1024 * 1024));
-    const wire = await TransferWire.open(port);
+    const file = await uploadFile(transferPort, ada, { room }, randomBytes(32 * 1024 * 1024));
+    const wire = await TransferWire.open(transferPort);
     wire.socket.pause();
     wire.send({ type: 'download', protocol: 1, credentials: ada.credentials, file: file['id'] });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    // What the server holds for it: its socket buffer (one read chunk), not the file.
-    expect(server.pendingOutBytes).toBeLessThan(1024 * 1024);
+    // What the server holds for it: its socket buffer and one read chunk, not the file.
+    const held = await server.transferStats();
+    expect(held.connections).toBe(1);
+    expect(held.pendingOutBytes).toBeGreaterThan(0);
+    expect(held.pendingOutBytes).toBeLessThan(1024 * 1024);
     // Chat goes on meanwhile.
     expect(await ada.chat.request({ type: 'ping' })).toMatchObject({ type: 'result' });
-    await waitFor(() => server.connectionCount === 1, 'the stalled download to be closed', 5000);
+    await waitFor(async () => (await server.transferStats()).connections === 0, 'the stalled download to close', 5000);
   });
 
-  it('counts transfer connections in the per-address limit', async () => {
-    const { port } = await startServer({ limits: { maxConnectionsPerIp: 3 } });
+  it('limits transfer connections per address, on their own port, with the per-address number', async () => {
+    const { port, transferPort } = await startServer({ limits: { maxConnectionsPerIp: 3 } });
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
-    const file = await uploadFile(port, ada, { room }, randomBytes(8 * 1024 * 1024));
+    const file = await uploadFile(transferPort, ada, { room }, randomBytes(8 * 1024 * 1024));
+    // Chat connections are counted on the chat port; the transfer port counts its own, up to the
+    // same number per address.
     const held: TransferWire[] = [];
-    for (let i = 0; i < 2; i++) {
-      const wire = await TransferWire.open(port);
+    for (let i = 0; i < 3; i++) {
+      const wire = await TransferWire.open(transferPort);
       wire.socket.pause();
       wire.send({ type: 'download', protocol: 1, credentials: ada.credentials, file: file['id'] });
       held.push(wire);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const refused = await TransferWire.open(port);
+    const refused = await TransferWire.open(transferPort);
     refused.send({ type: 'download', protocol: 1, credentials: ada.credentials, file: file['id'] });
     expect(await refused.nextFrame()).toMatchObject({ code: 'too_many_connections' });
   });
 
   it('answers a non-member exactly like a missing file', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const bob = await chatUser(port, 'Bob');
     const room = await createRoom(ada);
     await joinRoom(bob, room);
-    const file = await uploadFile(port, ada, { room }, randomBytes(100));
+    const file = await uploadFile(transferPort, ada, { room }, randomBytes(100));
     await ada.chat.request({ type: 'send', room, msgId: 'f', text: 'x', attachments: [file['id']] });
     const eve = await chatUser(port, 'Eve');
-    const denied = await download(port, eve.credentials, file['id'] as string);
-    const missing = await download(port, eve.credentials, 'f_missing');
+    const denied = await download(transferPort, eve.credentials, file['id'] as string);
+    const missing = await download(transferPort, eve.credentials, 'f_missing');
     expect(denied.ready).toEqual(missing.ready);
     expect(denied.ready).toMatchObject({ code: 'file_not_found' });
-    expect((await download(port, bob.credentials, file['id'] as string)).bytes.length).toBe(100);
+    expect((await download(transferPort, bob.credentials, file['id'] as string)).bytes.length).toBe(100);
     await bob.chat.request({ type: 'room_leave', room });
-    expect((await download(port, bob.credentials, file['id'] as string)).ready).toEqual(missing.ready);
+    expect((await download(transferPort, bob.credentials, file['id'] as string)).ready).toEqual(missing.ready);
   });
 });

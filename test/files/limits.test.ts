@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupAll, startServer } from '../support/harness.ts';
+import { cleanupAll, startServer, waitFor } from '../support/harness.ts';
 import { TransferWire } from '../support/transfer-wire.ts';
 import { askUpload, chatUser, createRoom, data, joinRoom, uploadFile } from './files-helpers.ts';
 
@@ -25,6 +25,7 @@ describe('files: limits, each with its code, before the bytes', () => {
       maxFilesPerMessage: 3,
       maxUploadsInFlight: 4,
       maxDownloadsInFlight: 5,
+      transferPort: expect.any(Number),
     });
     const room = await createRoom(ada);
     expect(await askUpload(ada, { room, name: 'a', size: 1001 })).toMatchObject({ code: 'file_too_large' });
@@ -35,12 +36,12 @@ describe('files: limits, each with its code, before the bytes', () => {
   });
 
   it('refuses past maxStorageBytes, counting stored files once and uploads in flight', async () => {
-    const { port, dataDir } = await startServer({ limits: { maxStorageBytes: 13_000 } });
+    const { port, transferPort, dataDir } = await startServer({ limits: { maxStorageBytes: 13_000 } });
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     const content = randomBytes(6000);
-    await uploadFile(port, ada, { room }, content);
-    await uploadFile(port, ada, { room }, content); // the same content again is stored once: 6000
+    await uploadFile(transferPort, ada, { room }, content);
+    await uploadFile(transferPort, ada, { room }, content); // the same content again is stored once: 6000
     expect(await askUpload(ada, { room, name: 'b', size: 7001 })).toMatchObject({ code: 'storage_full' });
     expect(await askUpload(ada, { room, name: 'b', size: 7000 })).toMatchObject({ type: 'result' });
     // 6000 stored + 7000 reserved by the upload in flight.
@@ -74,15 +75,15 @@ describe('files: limits, each with its code, before the bytes', () => {
   });
 
   it('checks attachments: at most maxFilesPerMessage, each a finished upload of the sender to this conversation, once', async () => {
-    const { port } = await startServer({ limits: { maxFilesPerMessage: 2 } });
+    const { port, transferPort } = await startServer({ limits: { maxFilesPerMessage: 2 } });
     const ada = await chatUser(port, 'Ada');
     const bob = await chatUser(port, 'Bob');
     const room = await createRoom(ada);
     const other = await createRoom(ada, 'other');
     await joinRoom(bob, room);
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => uploadFile(port, ada, { room }, randomBytes(50))));
-    const elsewhere = await uploadFile(port, ada, { room: other }, randomBytes(50));
-    const bobs = await uploadFile(port, bob, { room }, randomBytes(50));
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => uploadFile(transferPort, ada, { room }, randomBytes(50))));
+    const elsewhere = await uploadFile(transferPort, ada, { room: other }, randomBytes(50));
+    const bobs = await uploadFile(transferPort, bob, { room }, randomBytes(50));
     const unfinished = data(await askUpload(ada, { room, name: 'u', size: 5 }))['upload'] as { id: string };
     const send = (msgId: string, attachments: unknown[]) =>
       ada.chat.request({ type: 'send', room, msgId, text: '', attachments });
@@ -108,11 +109,11 @@ describe('files: limits, each with its code, before the bytes', () => {
   });
 
   it('refuses more downloads at once than maxDownloadsPerUser', async () => {
-    const { port } = await startServer({ limits: { maxDownloadsPerUser: 1 } });
+    const { port, transferPort, server } = await startServer({ limits: { maxDownloadsPerUser: 1 } });
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
-    const file = await uploadFile(port, ada, { room }, randomBytes(8 * 1024 * 1024));
-    const open = () => TransferWire.open(port);
+    const file = await uploadFile(transferPort, ada, { room }, randomBytes(8 * 1024 * 1024));
+    const open = () => TransferWire.open(transferPort);
     const first = await open();
     first.socket.pause(); // a slow reader: its download stays open
     first.send({ type: 'download', protocol: 1, credentials: ada.credentials, file: file['id'] });
@@ -122,7 +123,7 @@ describe('files: limits, each with its code, before the bytes', () => {
     expect(await second.nextFrame()).toMatchObject({ type: 'error', code: 'too_many_downloads' });
     first.socket.destroy();
     await first.waitClosed();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(async () => (await server.transferStats()).connections === 0, 'the first download to end');
     const third = await open();
     third.send({ type: 'download', protocol: 1, credentials: ada.credentials, file: file['id'] });
     expect(await third.nextFrame()).toMatchObject({ type: 'download_ready' });

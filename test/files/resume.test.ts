@@ -19,8 +19,14 @@ function partials(dataDir: string): string[] {
 }
 
 /** Opens an upload transfer and sends `bytes` raw bytes of it, without finishing. */
-async function sendPart(port: number, credentials: Credentials, uploadId: string, offset: number, bytes: Buffer) {
-  const wire = await TransferWire.open(port);
+async function sendPart(
+  transferPort: number,
+  credentials: Credentials,
+  uploadId: string,
+  offset: number,
+  bytes: Buffer,
+) {
+  const wire = await TransferWire.open(transferPort);
   wire.send({ type: 'upload', protocol: 1, credentials, upload: uploadId, offset });
   expect(await wire.nextFrame()).toEqual({ type: 'upload_ready', offset });
   await new Promise<void>((resolve) => wire.socket.write(bytes, () => resolve()));
@@ -34,7 +40,7 @@ async function offsetOf(user: ChatUser, fields: Record<string, unknown>): Promis
 
 describe('files: interrupted uploads', () => {
   it('resumes after the connection is cut at 50 %, from the offset the server holds', async () => {
-    const { port, dataDir } = await startServer();
+    const { port, transferPort, dataDir } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     const content = randomBytes(4 * 1024 * 1024);
@@ -43,12 +49,12 @@ describe('files: interrupted uploads', () => {
     const id = (asked['upload'] as { id: string }).id;
 
     const half = content.length / 2;
-    const wire = await sendPart(port, ada.credentials, id, 0, content.subarray(0, half));
+    const wire = await sendPart(transferPort, ada.credentials, id, 0, content.subarray(0, half));
     wire.socket.destroy(); // the network goes away
     await waitFor(async () => (await offsetOf(ada, ask)) === half, 'the server to hold half');
     expect(partials(dataDir)).toEqual([id]);
 
-    const { ready, result } = await upload(port, ada.credentials, id, content.subarray(half), {
+    const { ready, result } = await upload(transferPort, ada.credentials, id, content.subarray(half), {
       offset: half,
       whole: content,
     });
@@ -56,7 +62,7 @@ describe('files: interrupted uploads', () => {
     expect(result).toMatchObject({ type: 'upload_done', file: { size: content.length, sha256: sha256(content) } });
     expect(partials(dataDir)).toEqual([]);
     const file = result!['file'] as { id: string };
-    expect((await download(port, ada.credentials, file.id)).bytes.equals(content)).toBe(true);
+    expect((await download(transferPort, ada.credentials, file.id)).bytes.equals(content)).toBe(true);
   });
 
   it('resumes after a restart of the server in the middle, rehashing the partial from disk', async () => {
@@ -67,7 +73,7 @@ describe('files: interrupted uploads', () => {
     const ask = { room, key: 'restart', name: 'r.bin', size: content.length };
     const id = (data(await ada.chat.request({ type: 'file_upload', ...ask }))['upload'] as { id: string }).id;
     const part = 1024 * 1024 + 5;
-    const wire = await sendPart(first.port, ada.credentials, id, 0, content.subarray(0, part));
+    const wire = await sendPart(first.transferPort, ada.credentials, id, 0, content.subarray(0, part));
     const partial = join(first.dataDir, 'files', 'partial', id);
     await waitFor(() => existsSync(partial) && statSync(partial).size === part, 'the bytes on disk');
     await first.server.close(); // mid-upload: the transfer is told server_shutdown
@@ -82,22 +88,22 @@ describe('files: interrupted uploads', () => {
     const resumed: ChatUser = { ...ada, chat };
     const offset = await offsetOf(resumed, ask);
     expect(offset).toBe(part);
-    const { result } = await upload(second.port, ada.credentials, id, content.subarray(offset), {
+    const { result } = await upload(second.transferPort, ada.credentials, id, content.subarray(offset), {
       offset,
       whole: content,
     });
     expect(result).toMatchObject({ type: 'upload_done', file: { sha256: sha256(content) } });
     const file = result!['file'] as { id: string };
-    expect((await download(second.port, ada.credentials, file.id)).bytes.equals(content)).toBe(true);
+    expect((await download(second.transferPort, ada.credentials, file.id)).bytes.equals(content)).toBe(true);
   });
 
   it('cancels: the transfer is closed, the partial deleted, and the key starts afresh', async () => {
-    const { port, dataDir } = await startServer();
+    const { port, transferPort, dataDir } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     const ask = { room, key: 'cancel', name: 'c.bin', size: 1_000_000 };
     const id = (data(await ada.chat.request({ type: 'file_upload', ...ask }))['upload'] as { id: string }).id;
-    const wire = await sendPart(port, ada.credentials, id, 0, randomBytes(300_000));
+    const wire = await sendPart(transferPort, ada.credentials, id, 0, randomBytes(300_000));
     expect(data(await ada.chat.request({ type: 'file_cancel', upload: id }))).toEqual({});
     expect(await wire.nextFrame()).toMatchObject({ type: 'error', code: 'upload_not_found' });
     await waitFor(() => partials(dataDir).length === 0, 'the partial to go');
@@ -109,7 +115,7 @@ describe('files: interrupted uploads', () => {
   });
 
   it('refuses an offset that is not the number of bytes held, and an upload that is not yours', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const eve = await chatUser(port, 'Eve');
     const room = await createRoom(ada);
@@ -118,25 +124,25 @@ describe('files: interrupted uploads', () => {
         id: string;
       }
     ).id;
-    const ahead = await upload(port, ada.credentials, id, randomBytes(90), { offset: 10 });
+    const ahead = await upload(transferPort, ada.credentials, id, randomBytes(90), { offset: 10 });
     expect(ahead.ready).toMatchObject({ type: 'error', code: 'upload_offset_mismatch', fatal: true });
-    const stolen = await upload(port, eve.credentials, id, randomBytes(100));
+    const stolen = await upload(transferPort, eve.credentials, id, randomBytes(100));
     expect(stolen.ready).toMatchObject({ type: 'error', code: 'upload_not_found' });
-    const forged = await upload(port, { userId: ada.id, token: 'not-the-token' }, id, randomBytes(100));
+    const forged = await upload(transferPort, { userId: ada.id, token: 'not-the-token' }, id, randomBytes(100));
     expect(forged.ready).toMatchObject({ type: 'error', code: 'not_authenticated' });
     const content = randomBytes(100);
-    expect((await upload(port, ada.credentials, id, content)).result).toMatchObject({ type: 'upload_done' });
+    expect((await upload(transferPort, ada.credentials, id, content)).result).toMatchObject({ type: 'upload_done' });
   });
 
   it('expires an abandoned partial, and closes a transfer on which nothing moves', async () => {
-    const { port, dataDir } = await startServer({
+    const { port, transferPort, dataDir } = await startServer({
       limits: { partialUploadTtlMs: 300, transferIdleTimeoutMs: 300 },
     });
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     const ask = { room, key: 'gone', name: 'g.bin', size: 100_000 };
     const id = (data(await ada.chat.request({ type: 'file_upload', ...ask }))['upload'] as { id: string }).id;
-    const wire = await sendPart(port, ada.credentials, id, 0, randomBytes(10_000));
+    const wire = await sendPart(transferPort, ada.credentials, id, 0, randomBytes(10_000));
     // The sender stops: the transfer is closed as idle, and the partial later expires.
     expect(await wire.nextFrame()).toMatchObject({ type: 'error', code: 'idle_timeout' });
     await waitFor(() => partials(dataDir).length === 0, 'the partial to expire', 10_000);

@@ -15,6 +15,7 @@ import type { DownloadView } from '../../src/shared/api/contract.ts';
 import type { FileInfo } from '../../src/shared/protocol/server-frames.ts';
 import { InMemoryProfileStore, parseProfile } from '../../src/main/core/session/profile.ts';
 import { SessionManager, type SessionManagerOptions } from '../../src/main/core/session/session-manager.ts';
+import type { Dialer } from '../../src/main/core/transport/dialer.ts';
 import { cleanupAll, DESKTOP_APP_INFO, onCleanup, startServer, tempDir } from '../support/harness.ts';
 import { expectApiError, key, TestSession } from '../support/session-recorder.ts';
 import { CuttingRelay, fakeDesktop, randomFile, readAll, sha256 } from './client-support.ts';
@@ -26,13 +27,13 @@ const CHUNK = 1 * MB;
 
 async function fileSession(
   name: string,
-  options: Partial<Pick<SessionManagerOptions, 'desktop' | 'mediaUrl' | 'profile'>> = {},
+  options: Partial<Pick<SessionManagerOptions, 'desktop' | 'mediaUrl' | 'profile'>> & { dialer?: Dialer } = {},
 ): Promise<TestSession> {
   const session = new SessionManager({
     app: DESKTOP_APP_INFO,
     profile: options.profile ?? new InMemoryProfileStore(),
     clientName: 'parley-test',
-    clientOptions: { minBackoffMs: 20, maxBackoffMs: 200 },
+    clientOptions: { minBackoffMs: 20, maxBackoffMs: 200, ...(options.dialer ? { dialer: options.dialer } : {}) },
     ...(options.desktop ? { desktop: options.desktop } : {}),
     ...(options.mediaUrl ? { mediaUrl: options.mediaUrl } : {}),
   });
@@ -135,9 +136,9 @@ function storedBlob(dataDir: string, bytes: Buffer): string {
 
 describe('uploads through the session', () => {
   it('resumes an upload cut at 50 % after transfer_interrupted, exactly once, and sends it', async () => {
-    const { port } = await startServer();
-    const relay = await CuttingRelay.start(port);
-    const ada = await fileSession('Ada');
+    const { port, transferPort } = await startServer();
+    const relay = await CuttingRelay.start(port, transferPort);
+    const ada = await fileSession('Ada', { dialer: relay.dialer });
     const bob = await fileSession('Bob');
     const { k: adaKey, room } = await inRoom(ada, relay.port);
     const { k: bobKey } = await inRoom(bob, port, room);
@@ -194,9 +195,9 @@ describe('uploads through the session', () => {
   });
 
   it('sends a message with attachments exactly once across a reconnect', async () => {
-    const { port } = await startServer();
-    const relay = await CuttingRelay.start(port);
-    const ada = await fileSession('Ada');
+    const { port, transferPort } = await startServer();
+    const relay = await CuttingRelay.start(port, transferPort);
+    const ada = await fileSession('Ada', { dialer: relay.dialer });
     const bob = await fileSession('Bob');
     const { k: adaKey, room } = await inRoom(ada, relay.port);
     const { k: bobKey } = await inRoom(bob, port, room);
@@ -221,12 +222,12 @@ describe('uploads through the session', () => {
 describe('desktop downloads', () => {
   async function setup(options: { viaRelay?: boolean } = {}) {
     const server = await startServer();
-    const relay = await CuttingRelay.start(server.port);
+    const relay = await CuttingRelay.start(server.port, server.transferPort);
     const downloadsDir = tempDir('parley-downloads-');
     const desktop = fakeDesktop(downloadsDir);
     const profile = new InMemoryProfileStore();
     const ada = await fileSession('Ada');
-    const bob = await fileSession('Bob', { desktop, profile });
+    const bob = await fileSession('Bob', { desktop, profile, ...(options.viaRelay ? { dialer: relay.dialer } : {}) });
     const { k: adaKey, room } = await inRoom(ada, server.port);
     const { k: bobKey } = await inRoom(bob, options.viaRelay ? relay.port : server.port, room);
     return { server, relay, downloadsDir, desktop, profile, ada, adaKey, bob, bobKey, room };

@@ -12,13 +12,13 @@ import { askUpload, blobFiles, chatUser, createRoom, data, joinRoom, uploadFile 
 
 afterEach(cleanupAll);
 
-async function downloadAll(port: number, credentials: Credentials, file: Record<string, unknown>) {
-  return download(port, credentials, file['id'] as string);
+async function downloadAll(transferPort: number, credentials: Credentials, file: Record<string, unknown>) {
+  return download(transferPort, credentials, file['id'] as string);
 }
 
 describe('files: the transfer path', () => {
   it('uploads a file, sends it in a room, and another member downloads the same bytes', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const bob = await chatUser(port, 'Bob');
     const room = await createRoom(ada);
@@ -28,6 +28,7 @@ describe('files: the transfer path', () => {
       maxFilesPerMessage: 10,
       maxUploadsInFlight: 10,
       maxDownloadsInFlight: 16,
+      transferPort,
     });
 
     const content = randomBytes(300_000);
@@ -35,7 +36,7 @@ describe('files: the transfer path', () => {
     const uploadId = (asked['upload'] as { id: string; offset: number }).id;
     expect(asked['upload']).toMatchObject({ offset: 0, size: content.length });
 
-    const { ready, result } = await upload(port, ada.credentials, uploadId, content);
+    const { ready, result } = await upload(transferPort, ada.credentials, uploadId, content);
     expect(ready).toEqual({ type: 'upload_ready', offset: 0 });
     expect(result?.type).toBe('upload_done');
     const file = result!['file'] as Record<string, unknown>;
@@ -46,7 +47,7 @@ describe('files: the transfer path', () => {
     const live = await bob.chat.next((f) => f.type === 'message');
     expect((live['message'] as Record<string, unknown>)['attachments']).toEqual([file]);
 
-    const got = await downloadAll(port, bob.credentials, file);
+    const got = await downloadAll(transferPort, bob.credentials, file);
     expect(got.ready).toMatchObject({
       type: 'download_ready',
       file,
@@ -61,28 +62,28 @@ describe('files: the transfer path', () => {
   });
 
   it('carries a random 50 MB file up and down with identical bytes, and serves ranges of it', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const bob = await chatUser(port, 'Bob');
     const room = await createRoom(ada);
     await joinRoom(bob, room);
     const content = randomBytes(50 * 1024 * 1024);
-    const file = await uploadFile(port, ada, { room }, content, { name: 'big.bin' });
+    const file = await uploadFile(transferPort, ada, { room }, content, { name: 'big.bin' });
     expect(file['sha256']).toBe(sha256(content));
     await ada.chat.request({ type: 'send', room, msgId: 'big', text: 'the big one', attachments: [file['id']] });
 
-    const whole = await downloadAll(port, bob.credentials, file);
+    const whole = await downloadAll(transferPort, bob.credentials, file);
     expect(whole.bytes.length).toBe(content.length);
     expect(sha256(whole.bytes)).toBe(sha256(content));
 
     // A receiver resuming at 50 %: offset, and a range in the middle.
     const half = content.length / 2;
-    const rest = await download(port, bob.credentials, file['id'] as string, { offset: half });
+    const rest = await download(transferPort, bob.credentials, file['id'] as string, { offset: half });
     expect(rest.ready).toMatchObject({ offset: half, length: content.length - half, size: content.length });
     expect(rest.bytes.equals(content.subarray(half))).toBe(true);
-    const range = await download(port, bob.credentials, file['id'] as string, { offset: 1000, length: 5000 });
+    const range = await download(transferPort, bob.credentials, file['id'] as string, { offset: 1000, length: 5000 });
     expect(range.bytes.equals(content.subarray(1000, 6000))).toBe(true);
-    const past = await download(port, bob.credentials, file['id'] as string, { offset: content.length + 1 });
+    const past = await download(transferPort, bob.credentials, file['id'] as string, { offset: content.length + 1 });
     expect(past.ready).toMatchObject({ type: 'error', code: 'bad_request' });
   });
 
@@ -91,7 +92,7 @@ describe('files: the transfer path', () => {
     const ada = await chatUser(first.port, 'Ada');
     const room = await createRoom(ada);
     const content = randomBytes(10_000);
-    const file = await uploadFile(first.port, ada, { room }, content, { name: 'report.pdf' });
+    const file = await uploadFile(first.transferPort, ada, { room }, content, { name: 'report.pdf' });
     await ada.chat.request({ type: 'send', room, msgId: 'a', text: 'before' });
     await ada.chat.request({ type: 'send', room, msgId: 'b', text: 'see attached', attachments: [file['id']] });
 
@@ -117,62 +118,62 @@ describe('files: the transfer path', () => {
     await createRoom(back, 'other'); // a working server, with a new room beside the old one
     const again = data(await joinRoom(back, room));
     expect((again['messages'] as Record<string, unknown>[]).at(-1)).toMatchObject({ attachments: [file] });
-    const got = await download(second.port, back.credentials, file['id'] as string);
+    const got = await download(second.transferPort, back.credentials, file['id'] as string);
     expect(got.bytes.equals(content)).toBe(true);
   });
 
   it('sends files in a direct conversation: both people may download, nobody else', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const bob = await chatUser(port, 'Bob');
     const eve = await chatUser(port, 'Eve');
     const content = randomBytes(4096);
-    const file = await uploadFile(port, ada, { user: bob.id }, content);
+    const file = await uploadFile(transferPort, ada, { user: bob.id }, content);
     // Before it is sent, only its sender may read it.
-    expect((await download(port, bob.credentials, file['id'] as string)).ready).toMatchObject({
+    expect((await download(transferPort, bob.credentials, file['id'] as string)).ready).toMatchObject({
       code: 'file_not_found',
     });
-    expect((await download(port, ada.credentials, file['id'] as string)).bytes.equals(content)).toBe(true);
+    expect((await download(transferPort, ada.credentials, file['id'] as string)).bytes.equals(content)).toBe(true);
     await ada.chat.request({ type: 'send', user: bob.id, msgId: 'dm', text: 'for you', attachments: [file['id']] });
     const live = await bob.chat.next((f) => f.type === 'message');
     expect((live['message'] as Record<string, unknown>)['attachments']).toEqual([file]);
-    expect((await download(port, bob.credentials, file['id'] as string)).bytes.equals(content)).toBe(true);
-    const denied = await download(port, eve.credentials, file['id'] as string);
-    const missing = await download(port, eve.credentials, 'f_doesnotexist');
+    expect((await download(transferPort, bob.credentials, file['id'] as string)).bytes.equals(content)).toBe(true);
+    const denied = await download(transferPort, eve.credentials, file['id'] as string);
+    const missing = await download(transferPort, eve.credentials, 'f_doesnotexist');
     expect(denied.ready).toEqual(missing.ready);
     expect(denied.ready).toMatchObject({ type: 'error', code: 'file_not_found', fatal: true });
   });
 
   it('stores one content once: two uploads of the same bytes are two files and one blob', async () => {
-    const { port, dataDir } = await startServer();
+    const { port, transferPort, dataDir } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const bob = await chatUser(port, 'Bob');
     const room = await createRoom(ada);
     await joinRoom(bob, room);
     const content = randomBytes(200_000);
-    const one = await uploadFile(port, ada, { room }, content, { name: 'one.bin' });
-    const two = await uploadFile(port, bob, { room }, content, { name: 'two.bin' });
+    const one = await uploadFile(transferPort, ada, { room }, content, { name: 'one.bin' });
+    const two = await uploadFile(transferPort, bob, { room }, content, { name: 'two.bin' });
     expect(one['id']).not.toBe(two['id']);
     expect(one['sha256']).toBe(two['sha256']);
     expect(blobFiles(dataDir)).toEqual([sha256(content)]);
     await bob.chat.request({ type: 'send', room, msgId: 'two', text: '', attachments: [two['id']] });
-    expect((await download(port, ada.credentials, two['id'] as string)).bytes.equals(content)).toBe(true);
+    expect((await download(transferPort, ada.credentials, two['id'] as string)).bytes.equals(content)).toBe(true);
   });
 
   it('answers the same key exactly once: the finished file, never a second upload', async () => {
-    const { port } = await startServer();
+    const { port, transferPort } = await startServer();
     const ada = await chatUser(port, 'Ada');
     const room = await createRoom(ada);
     const content = randomBytes(1000);
     const first = data(await ada.chat.request({ type: 'file_upload', room, key: 'once', name: 'a', size: 1000 }));
     const again = data(await ada.chat.request({ type: 'file_upload', room, key: 'once', name: 'a', size: 1000 }));
     expect(again).toEqual(first);
-    const { result } = await upload(port, ada.credentials, (first['upload'] as { id: string }).id, content);
+    const { result } = await upload(transferPort, ada.credentials, (first['upload'] as { id: string }).id, content);
     const after = data(await ada.chat.request({ type: 'file_upload', room, key: 'once', name: 'a', size: 1000 }));
     expect(after).toEqual({ file: result!['file'] });
     // An empty file is a file too.
-    const empty = await uploadFile(port, ada, { room }, Buffer.alloc(0), { name: 'empty.txt' });
+    const empty = await uploadFile(transferPort, ada, { room }, Buffer.alloc(0), { name: 'empty.txt' });
     expect(empty).toMatchObject({ size: 0, sha256: sha256(Buffer.alloc(0)) });
-    expect((await download(port, ada.credentials, empty['id'] as string)).ready).toMatchObject({ length: 0 });
+    expect((await download(transferPort, ada.credentials, empty['id'] as string)).ready).toMatchObject({ length: 0 });
   });
 });

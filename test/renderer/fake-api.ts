@@ -49,6 +49,7 @@ export const DEFAULT_FILE_LIMITS: FileLimits = {
   maxFilesPerMessage: 10,
   maxUploadsInFlight: 4,
   maxDownloadsInFlight: 4,
+  transferPort: 0,
 };
 
 /** An upload as the fake holds it: what a server would keep of a partial file. */

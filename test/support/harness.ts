@@ -65,6 +65,8 @@ export function tempDir(prefix = 'parley-test-'): string {
 export interface TestServer {
   server: RoomServer;
   port: number;
+  /** Where transfer connections go (welcome.limits.files.transferPort). */
+  transferPort: number;
   dataDir: string;
 }
 
@@ -75,7 +77,7 @@ export async function startServer(
   const dataDir = options.dataDir ?? tempDir();
   const server = await RoomServer.start(resolveServerConfig({ host: '127.0.0.1', port: 0, ...options, dataDir }));
   onCleanup(() => server.close());
-  return { server, port: server.address.port, dataDir };
+  return { server, port: server.address.port, transferPort: server.transferPort, dataDir };
 }
 
 /** A connected ParleyClient (hello done); closed automatically by cleanupAll. */

@@ -66,7 +66,17 @@ async function main(): Promise<number> {
     return 1;
   }
   const { address, port } = server.address;
-  log.info({ address, port, serverName: config.name, dataDir: config.dataDir, serverId: server.id }, 'listening');
+  log.info(
+    {
+      address,
+      port,
+      transferPort: server.transferPort,
+      serverName: config.name,
+      dataDir: config.dataDir,
+      serverId: server.id,
+    },
+    'listening',
+  );
 
   let web: WebServer | undefined;
   let urls: string[] | undefined;

@@ -61,6 +61,8 @@ Runs a Parley room server without a screen.
 Options:
   --host <address>      Interface to listen on (default: all interfaces, IPv6 and IPv4)
   --port <n>            TCP port (default: ${DEFAULT_PORT}; 0 picks a free port and logs it)
+  --transfer-port <n>   TCP port of file transfers (default: 0, a free port, logged;
+                        set it when a firewall must let it through)
   --name <text>         Server name shown to users (default: "<hostname>'s rooms")
   --data-dir <path>     Where history is kept (default: ${defaultDataDir()})
   --config <file>       TOML config file (flags override it)
@@ -111,6 +113,7 @@ const fileSchema = z
     name: z.string().min(1).max(64),
     host: z.string().max(255),
     port: z.number().int().min(0).max(65535),
+    transfer_port: z.number().int().min(0).max(65535),
     data_dir: z.string().min(1),
     log_level: z.enum(LOG_LEVELS),
     limits: limitsSchema,
@@ -245,6 +248,7 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
       options: {
         host: { type: 'string' },
         port: { type: 'string' },
+        'transfer-port': { type: 'string' },
         name: { type: 'string' },
         'data-dir': { type: 'string' },
         config: { type: 'string' },
@@ -281,6 +285,10 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
     name,
     host: flags.host ?? file.host ?? '',
     port: flags.port !== undefined ? parsePort(flags.port) : (file.port ?? DEFAULT_PORT),
+    transferPort:
+      flags['transfer-port'] !== undefined
+        ? parsePort(flags['transfer-port'], '--transfer-port')
+        : (file.transfer_port ?? 0),
     dataDir: flags['data-dir'] ?? file.data_dir ?? defaultDataDir(),
     synchronous: file.history?.synchronous ?? 'normal',
     maxHistoryBytes: Math.round((file.history?.max_size_mb ?? 0) * 1024 * 1024),

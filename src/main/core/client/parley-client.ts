@@ -165,10 +165,11 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
       request: (type, args, onResult) => this.request(type, args, onResult),
       catchUp: this.catchUp,
       outbox: this.outbox,
-      // The same address and dialer as the chat connection (TLS, when it comes, covers both).
+      // The same host and dialer as the chat connection (TLS, when it comes, covers both), on the
+      // port the welcome names for transfers.
       transfer: {
         host: this.options.host,
-        port: this.options.port,
+        port: () => this.welcomeInfo?.limits.files?.transferPort ?? this.options.port,
         dialer: this.options.dialer,
         connectTimeoutMs: this.options.connectTimeoutMs,
         requestTimeoutMs: this.options.requestTimeoutMs,

@@ -1,6 +1,7 @@
 /**
  * Uploads: asking (`begin`, every limit checked before a byte is sent), the transfer
- * connections that bring the bytes (`open` → an UploadWriter, then `finish` or `interrupted`),
+ * connections that bring the bytes (`open` claims the upload for one connection of the transfer
+ * thread, which writes and hashes the bytes; then `finish`, `discard` or `interrupted`),
  * cancelling, and the expiry of abandoned partials. Quota accounting lives here: the bytes
  * stored (each content once) plus the bytes reserved by uploads in flight must stay within
  * maxStorageBytes, and the disk must keep minFreeDiskBytes free after every upload in flight
@@ -9,9 +10,7 @@
  * Exactly once: an upload is named by (user, key). Asking again with the same key answers the
  * same upload with the offset to resume from, or, once finished, the file itself.
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ErrorCode } from '../../../shared/protocol/error-codes.ts';
 import type { FileInfo } from '../../../shared/protocol/features/files.ts';
 import { fileInfo, type FileRecords, type UploadRow } from '../store/file-records.ts';
@@ -19,7 +18,13 @@ import { sanitizeFileName } from './file-name.ts';
 import { FileStore } from './file-store.ts';
 import { SNIFF_HEAD_BYTES, sniffFile } from './sniff.ts';
 import { checkThumbnail } from './thumbnail.ts';
-import { isNoSpace, UploadWriter } from './upload-session.ts';
+
+/** Write errors that mean "no room": answered disk_full. */
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+export function isNoSpace(error: unknown): boolean {
+  return NO_SPACE.has((error as { code?: string } | undefined)?.code ?? '');
+}
 
 export interface FileStorageLimits {
   maxFileBytes: number;
@@ -49,14 +54,22 @@ export interface BeginRequest {
 
 export type BeginResult = { upload: { id: string; offset: number; size: number } } | { file: FileInfo };
 
+/** The transfer connection writing an upload now. */
+interface Claim {
+  /** The transfer thread's id of that connection. */
+  connection: number;
+  /** Closes that connection from outside (cancel, a newer connection). */
+  stop: (refusal: Refusal) => void;
+  /** Resolves once the connection has reported how its bytes ended. */
+  settled: Promise<void>;
+  settle: () => void;
+}
+
 interface InFlight {
   row: UploadRow;
-  /** Bytes in the partial file. */
+  /** Bytes in the partial file (while no connection writes it). */
   held: number;
-  /** The SHA-256 state of the first `held` bytes, kept from the last connection (else rehashed). */
-  hash: Hash | undefined;
-  /** The transfer connection writing it now, if any. */
-  active: { writer: UploadWriter; stop: (refusal: Refusal) => void; settled: Promise<void> } | undefined;
+  active: Claim | undefined;
 }
 
 const refuse = (code: ErrorCode, message: string): Refusal => ({ code, message });
@@ -65,24 +78,14 @@ function newId(prefix: string): string {
   return prefix + randomBytes(12).toString('base64url');
 }
 
-/** SHA-256 of the first `bytes` bytes of a file, read in large chunks off the event loop's back. */
-function hashFile(path: string, bytes: number): Promise<Hash> {
-  const hash = createHash('sha256');
-  if (bytes === 0) return Promise.resolve(hash);
-  return new Promise((resolve, reject) => {
-    const stream = createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 1024 * 1024 });
-    stream.on('data', (chunk) => hash.update(chunk as Buffer));
-    stream.on('error', reject);
-    stream.on('end', () => resolve(hash));
-  });
-}
-
 export class Uploads {
   readonly disk: FileStore;
   private readonly records: FileRecords;
   private readonly limits: FileStorageLimits;
   private readonly inFlight = new Map<string, InFlight>();
   private storedBytes: number;
+  /** Told when an upload is gone for good (the transfer thread drops what it kept of it). */
+  onGone: (uploadId: string) => void = () => {};
 
   constructor(dataDir: string, records: FileRecords, limits: FileStorageLimits) {
     this.disk = new FileStore(dataDir);
@@ -96,7 +99,7 @@ export class Uploads {
         this.disk.createPartial(row.id); // more than announced cannot be resumed: start again
         held = 0;
       } else if (held === 0) this.disk.createPartial(row.id);
-      this.inFlight.set(row.id, { row, held, hash: undefined, active: undefined });
+      this.inFlight.set(row.id, { row, held, active: undefined });
     }
     // Anything else in partial/ belongs to no upload (cancelled while the server was down, a
     // thumbnail write cut short): never visible, so simply deleted.
@@ -197,7 +200,7 @@ export class Uploads {
     };
     this.disk.createPartial(row.id);
     this.records.createUpload(row);
-    this.inFlight.set(row.id, { row, held: 0, hash: undefined, active: undefined });
+    this.inFlight.set(row.id, { row, held: 0, active: undefined });
     return { upload: { id: row.id, offset: 0, size: row.size } };
   }
 
@@ -229,19 +232,22 @@ export class Uploads {
     this.inFlight.delete(flight.row.id);
     this.disk.deletePartial(flight.row.id);
     this.records.deleteUpload(flight.row.id);
+    this.onGone(flight.row.id);
   }
 
   /**
    * A transfer connection starts writing an upload at `offset` (which must be the bytes held).
    * A connection still writing the same upload (the client reconnected before the server saw the
    * old one go) is stopped first. `stop` is how this upload's connection is closed from outside.
+   * Answers where the bytes go: the partial file, the bytes it holds, the size announced.
    */
   async open(
     owner: string,
     uploadId: string,
     offset: number,
+    connection: number,
     stop: (refusal: Refusal) => void,
-  ): Promise<{ writer: UploadWriter; size: number; done: () => void } | Refusal> {
+  ): Promise<{ path: string; held: number; size: number } | Refusal> {
     let flight = this.inFlight.get(uploadId);
     if (!flight || flight.row.owner !== owner) return refuse('upload_not_found', 'No unfinished upload has this id');
     if (flight.active) {
@@ -256,74 +262,76 @@ export class Uploads {
     }
     let settle!: () => void;
     const settled = new Promise<void>((resolve) => (settle = resolve));
-    const claim: NonNullable<InFlight['active']> = { writer: undefined as unknown as UploadWriter, stop, settled };
-    flight.active = claim;
-    try {
-      const path = this.disk.partialPath(uploadId);
-      const hash = flight.hash ?? (await hashFile(path, flight.held));
-      flight.hash = undefined; // the writer owns it now
-      const handle = await open(path, 'r+');
-      await handle.truncate(flight.held);
-      claim.writer = new UploadWriter(handle, flight.held, hash);
-    } catch (error) {
-      flight.active = undefined;
-      settle();
-      return isNoSpace(error)
-        ? refuse('disk_full', 'The server has too little free disk space for this file')
-        : refuse('internal', 'The partial upload could not be read');
-    }
-    return { writer: claim.writer, size: flight.row.size, done: settle };
+    flight.active = { connection, stop, settled, settle };
+    return { path: this.disk.partialPath(uploadId), held: flight.held, size: flight.row.size };
+  }
+
+  /** The flight `connection` writes, if it still does. */
+  private claimed(uploadId: string, connection: number): InFlight | undefined {
+    const flight = this.inFlight.get(uploadId);
+    return flight?.active?.connection === connection ? flight : undefined;
+  }
+
+  /** Ends `flight`'s claim: a newer connection waiting for it may go on. */
+  private release(flight: InFlight): void {
+    const claim = flight.active;
+    flight.active = undefined;
+    claim?.settle();
   }
 
   /**
-   * The connection ended before its last byte: what was written is kept for a resume (with its
-   * hash state, so the resume does not read it again), unless a write failed.
+   * The connection ended before the last byte: the `position` bytes written are kept for a resume,
+   * unless a write failed (then the upload is dropped).
    */
-  async interrupted(uploadId: string, writer: UploadWriter, now = Date.now()): Promise<void> {
-    await writer.close();
-    const flight = this.inFlight.get(uploadId);
-    if (!flight || flight.active?.writer !== writer) return;
-    flight.active = undefined;
-    if (writer.failure !== undefined) {
+  interrupted(uploadId: string, connection: number, position: number, failed: boolean, now = Date.now()): void {
+    const flight = this.claimed(uploadId, connection);
+    if (!flight) return;
+    this.release(flight);
+    if (failed) {
       this.drop(flight);
       return;
     }
-    flight.held = writer.position;
-    flight.hash = writer.hash;
+    flight.held = position;
     flight.row.touchedAt = now;
     this.records.touchUpload(uploadId, now);
   }
 
   /** The bytes are refused (size_mismatch, hash_mismatch, disk_full): nothing of them is kept. */
-  async discard(uploadId: string, writer: UploadWriter): Promise<void> {
-    await writer.close();
-    const flight = this.inFlight.get(uploadId);
-    if (flight && flight.active?.writer === writer) this.drop(flight);
+  discard(uploadId: string, connection: number): void {
+    const flight = this.claimed(uploadId, connection);
+    if (!flight) return;
+    this.release(flight);
+    this.drop(flight);
+  }
+
+  /** The transfer thread is gone: every claim ends with the bytes its partial holds on disk. */
+  threadLost(now = Date.now()): void {
+    for (const flight of this.inFlight.values()) {
+      if (!flight.active) continue;
+      this.release(flight);
+      flight.held = Math.min(this.disk.partialSize(flight.row.id), flight.row.size);
+      flight.row.touchedAt = now;
+    }
   }
 
   /**
-   * Every byte arrived and the sender stated `sha256`: checks it, stores the content (once),
-   * sniffs its type and records the file. Whatever is refused leaves nothing behind.
+   * Every byte arrived (`actual` is their SHA-256, computed as they came) and the sender stated
+   * `sha256`: checks it, stores the content (once), sniffs its type and records the file. Whatever
+   * is refused leaves nothing behind.
    */
-  async finish(uploadId: string, writer: UploadWriter, sha256: string, now = Date.now()): Promise<FileInfo | Refusal> {
-    await writer.flushed();
-    const flight = this.inFlight.get(uploadId);
-    if (!flight || flight.active?.writer !== writer) {
-      await writer.close();
-      return refuse('upload_not_found', 'The upload was cancelled');
-    }
-    if (writer.failure !== undefined) {
-      await this.discard(uploadId, writer);
-      return isNoSpace(writer.failure)
-        ? refuse('disk_full', 'The server ran out of disk space; nothing was kept')
-        : refuse('internal', 'The upload could not be written; nothing was kept');
-    }
-    const actual = writer.hash.digest('hex');
+  async finish(
+    uploadId: string,
+    connection: number,
+    actual: string,
+    sha256: string,
+    now = Date.now(),
+  ): Promise<FileInfo | Refusal> {
+    const flight = this.claimed(uploadId, connection);
+    if (!flight) return refuse('upload_not_found', 'The upload was cancelled');
     if (actual !== sha256) {
-      await this.discard(uploadId, writer);
+      this.discard(uploadId, connection);
       return refuse('hash_mismatch', 'The bytes do not match the stated SHA-256; nothing was kept');
     }
-    await writer.close();
     const row = flight.row;
     try {
       await this.disk.promotePartial(uploadId, actual);
@@ -356,6 +364,7 @@ export class Uploads {
       if (this.inFlight.get(uploadId) !== flight) return refuse('upload_not_found', 'The upload was cancelled');
       this.records.finishUpload(uploadId, file, now);
       this.inFlight.delete(uploadId);
+      this.onGone(uploadId);
       this.storedBytes = this.records.storedBytes();
       return fileInfo({ ...file, messageSeq: undefined });
     } catch (error) {
@@ -364,7 +373,7 @@ export class Uploads {
         ? refuse('disk_full', 'The server ran out of disk space; nothing was kept')
         : refuse('internal', 'The file could not be stored; nothing was kept');
     } finally {
-      flight.active = undefined;
+      this.release(flight);
     }
   }
 
@@ -377,10 +386,5 @@ export class Uploads {
       expired++;
     }
     return expired;
-  }
-
-  /** Stops every transfer (server shutdown); what they wrote stays for a resume. */
-  stopAll(refusal: Refusal): void {
-    for (const flight of this.inFlight.values()) flight.active?.stop(refusal);
   }
 }

@@ -86,13 +86,6 @@ export class Connection {
   /** Last time a heartbeat ping was queued. */
   lastPingAt: number;
   closing = false;
-  /** Set once the first frame decided what this connection is (transfer/first-frame.ts). */
-  firstFrameSeen = false;
-  /**
-   * Handed over to the transfer server (its first frame was `upload` or `download`): it only
-   * still counts towards the connection limits; the chat path leaves it alone.
-   */
-  transfer = false;
 
   private queue: Buffer[] = [];
   private queuedBytes = 0;

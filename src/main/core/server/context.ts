@@ -39,6 +39,8 @@ export interface ServerContext {
   readonly fanout: Fanout;
   /** Files: uploads, quota, the bytes on disk (../files/). */
   readonly uploads: Uploads;
+  /** The port of the transfer thread's listener (welcome.limits.files.transferPort). */
+  transferPort(): number;
   /** Tells every feature's onLeave hook that `connection` left `room` (the rooms feature calls it). */
   notifyLeave(room: LiveRoom, connection: Connection, user: ConnectedUser, reason: LeaveReason): void;
   /** The number of rooms changed (LAN discovery republishes it). */

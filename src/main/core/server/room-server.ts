@@ -22,6 +22,7 @@ import { Presence } from './presence.ts';
 import type { ServerConfig } from './server-config.ts';
 import { canReadFile } from './transfer/file-access.ts';
 import { TransferServer } from './transfer/transfer-server.ts';
+import type { TransferStats } from './transfer/transfer-thread.ts';
 
 export { REPLY_HISTORY_BUDGET_BYTES } from './history-page.ts';
 
@@ -75,6 +76,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
       rooms: this.rooms,
       fanout: this.fanout,
       uploads,
+      transferPort: () => this.transfers.port,
       notifyLeave: (room, connection, user, reason) => {
         for (const feature of this.features) feature.onLeave?.(room, connection, user, reason);
       },
@@ -109,8 +111,19 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     let server: RoomServer;
     try {
       server = new RoomServer(config, store, options.logger ?? silentLogger, options.listener ?? tcpListener);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    try {
+      // The transfer port first: once the chat port answers, the server is fully up.
+      await server.transfers.listen(config.host, config.transferPort);
       await server.listener.listen({ host: config.host, port: config.port });
     } catch (error) {
+      await server.transfers.close();
+      await Promise.resolve()
+        .then(() => server.listener.close())
+        .catch(() => {});
       store.close();
       throw error;
     }
@@ -138,6 +151,17 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
    */
   exemptFromPerIpLimit(address: string): void {
     this.perIpExempt.add(normalizeIp(address));
+    this.transfers.exemptFromPerIpLimit(normalizeIp(address));
+  }
+
+  /** The port of the transfer connections (file bytes; welcome.limits.files.transferPort). */
+  get transferPort(): number {
+    return this.transfers.port;
+  }
+
+  /** Transfer connections open and the bytes they wait to send (for tests and logs). */
+  transferStats(): Promise<TransferStats> {
+    return this.transfers.stats();
   }
 
   get roomCount(): number {
@@ -169,7 +193,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     // Everyone is marked closing before anyone leaves a room: a closing connection queues
     // nothing, so a shutdown does not send N×N "member_left" events nobody will read.
     for (const connection of this.connections)
-      if (!connection.transfer) connection.closeWithError('server_shutdown', 'The server is shutting down');
+      connection.closeWithError('server_shutdown', 'The server is shutting down');
     for (const connection of this.connections) this.detach(connection);
     await transfersClosed;
     await stopped;
@@ -247,17 +271,6 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
 
   private receive(connection: Connection, chunk: Buffer): void {
     if (connection.closing) return;
-    if (!connection.firstFrameSeen) {
-      // A first frame `upload` / `download` makes it a transfer connection (transfer/).
-      const bytes = this.transfers.firstLook(connection, chunk);
-      if (bytes === undefined) {
-        // A first frame still arriving is a frame in progress: its clock runs (frame_timeout).
-        connection.lastReceivedAt = Date.now();
-        if (!connection.transfer && connection.partialSince === 0) connection.partialSince = connection.lastReceivedAt;
-        return;
-      }
-      chunk = bytes;
-    }
     const now = Date.now();
     connection.lastReceivedAt = now;
     let completed = false;
@@ -329,7 +342,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     const now = Date.now();
     const limits = this.config.limits;
     for (const connection of this.connections) {
-      if (connection.closing || connection.transfer) continue;
+      if (connection.closing) continue;
       // While the server holds a connection's input, its input clocks stand still (InputGate).
       const reading = !connection.gate.held;
       if (!connection.user && now - connection.connectedAt > limits.handshakeTimeoutMs) {

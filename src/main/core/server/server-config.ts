@@ -83,6 +83,8 @@ export interface ServerConfig {
   host: string;
   /** TCP port; 0 picks any free port. */
   port: number;
+  /** TCP port of the transfer connections (file bytes, transfer/); 0 picks any free port. */
+  transferPort: number;
   /** Folder holding parley.db. */
   dataDir: string;
   /** 'normal': survives a crashed process; 'full': also survives power loss (fsync per batch). */
@@ -126,6 +128,7 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataDir'> = {
   name: 'Parley server',
   host: '',
   port: DEFAULT_PORT,
+  transferPort: 0,
   synchronous: 'normal',
   maxHistoryBytes: 0,
   limits: DEFAULT_LIMITS,

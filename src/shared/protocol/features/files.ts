@@ -183,4 +183,9 @@ export interface FileLimits {
   maxUploadsInFlight: number;
   /** Downloads (transfer connections) of one user at once; more are refused too_many_downloads. */
   maxDownloadsInFlight: number;
+  /**
+   * The TCP port transfer connections go to, on the same host as the chat connection (§18.1).
+   * The server's transfer thread listens there, so file bytes never queue behind chat frames.
+   */
+  transferPort: number;
 }

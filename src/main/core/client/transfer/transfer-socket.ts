@@ -1,5 +1,6 @@
 /**
- * A transfer connection (docs/PROTOCOL.md §18): a second connection to the same server, opened
+ * A transfer connection (docs/PROTOCOL.md §18): a second connection to the same server (on its
+ * transfer port, welcome.limits.files.transferPort), opened
  * through the client's own dialer (so TLS, when it comes, covers file bytes too), whose first
  * frame is `upload` or `download` with the user's credentials. The server answers one frame
  * (`upload_ready` / `download_ready`, or an `error` and a close); after it the connection
@@ -21,7 +22,8 @@ const MAX_TRANSFER_FRAME_BYTES = 256 * 1024;
 /** What a transfer connection needs from the client that opens it. */
 export interface TransferLink {
   host: string;
-  port: number;
+  /** The server's transfer port (welcome.limits.files.transferPort). */
+  port(): number;
   dialer: Dialer;
   connectTimeoutMs: number;
   /** How long the server may take to answer the first frame (and an upload's finish). */
@@ -153,7 +155,7 @@ export function openTransfer(
       reject(error);
       socket.destroy();
     };
-    const socket = link.dialer({ host: link.host, port: link.port }, () => {
+    const socket = link.dialer({ host: link.host, port: link.port() }, () => {
       socket.setTimeout(0);
       socket.write(encodeFrame({ ...first, protocol: PROTOCOL_VERSION, credentials: { ...credentials } }));
     });

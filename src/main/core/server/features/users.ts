@@ -55,6 +55,7 @@ export function usersFeature(context: ServerContext, options: { fatal: FatalFn; 
         maxFilesPerMessage: l.maxFilesPerMessage,
         maxUploadsInFlight: l.maxUploadsInFlightPerUser,
         maxDownloadsInFlight: l.maxDownloadsPerUser,
+        transferPort: context.transferPort(),
       },
     };
   };
