@@ -33,7 +33,7 @@ import { runQueueWaitSeconds } from './lib/schedstat.ts';
 import { loopHookNodeArgs, readLoopDelay, type LoopDelay } from './lib/server-loop.ts';
 import { makeTempDir, removeTempDir, ServerProcess, serverDefaults } from './lib/server-process.ts';
 import { nowNs, percentile, summarize, type Summary } from './lib/stats.ts';
-import { TransferUser, writeRandomFile } from './lib/transfer-load.ts';
+import { TransferUser, USERS_NICE, writeRandomFile } from './lib/transfer-load.ts';
 import { DEFAULT_LIMITS } from '../src/main/core/server/server-config.ts';
 
 const NAME = 'transfer';
