@@ -107,6 +107,27 @@ describe('invitation', () => {
     expect(invite(ADA, BOB, [over]).ok).toBe(true);
   });
 
+  it('a game whose timer is due does not make anyone busy', () => {
+    const stale = invitation(); // Ada's invitation to Bob, expiring at T0 + invitationMs
+    const invite = (now: number) =>
+      machine.invite({ id: 'g_new', room: 'r_1', inviter: ADA, invitee: EVE, side: 'x', now, random: () => 0 }, [
+        stale,
+      ]);
+    expect(invite(T0 + invitationMs - 1)).toEqual(refused('game_busy'));
+    expect(invite(T0 + invitationMs).ok).toBe(true);
+    const idle = started(); // abandoned at T0 + 1000 + firstMoveMs
+    const accept = (now: number) =>
+      machine.apply(
+        must(
+          machine.invite({ id: 'g_3', room: 'r_1', inviter: EVE, invitee: BOB, side: 'x', now: T0, random: () => 0 }),
+        ),
+        { type: 'accept', by: BOB.id, now },
+        [idle],
+      );
+    expect(accept(T0 + 1000 + firstMoveMs - 1)).toEqual(refused('game_busy'));
+    expect(accept(T0 + 1000 + firstMoveMs).ok).toBe(true);
+  });
+
   it('accept: only the invitee, while invited; X moves first', () => {
     const game = invitation('o');
     expect(machine.apply(game, { type: 'accept', by: ADA.id, now: T0 + 1 })).toEqual(refused('game_not_invited'));
@@ -461,6 +482,30 @@ describe('rematch', () => {
     // An expired rematch invitation does not count: a new one is made.
     const fresh = must(machine.rematch(over, { id: 'g_5', by: ADA.id, now: T0 + 60_000 + invitationMs }, [first]));
     expect(fresh).toMatchObject({ id: 'g_5', inviter: ADA.id });
+  });
+});
+
+describe('rename', () => {
+  it('an open game shows a player\u2019s new name; an ended one keeps the old; others are refused', () => {
+    const game = play(started(), [4]);
+    const renamed = must(machine.apply(game, { type: 'rename', user: { id: BOB.id, name: 'Robert' }, now: T0 + 9000 }));
+    expect(renamed.players).toEqual({ x: ADA, o: { id: BOB.id, name: 'Robert' } });
+    expect(renamed.version).toBe(game.version + 1);
+    expect(machine.apply(renamed, { type: 'rename', user: { id: BOB.id, name: 'Robert' }, now: T0 + 9001 })).toEqual({
+      ok: true,
+      game: renamed,
+    });
+    const invited = must(
+      machine.apply(invitation(), { type: 'rename', user: { id: ADA.id, name: 'Ada L.' }, now: T0 }),
+    );
+    expect(invited.players.x.name).toBe('Ada L.');
+    const over = play(started(), [0, 3, 1, 4, 2]);
+    expect(machine.apply(over, { type: 'rename', user: { id: BOB.id, name: 'Robert' }, now: T0 + 60_000 })).toEqual(
+      refused('game_over'),
+    );
+    expect(machine.apply(game, { type: 'rename', user: { id: EVE.id, name: 'Evie' }, now: T0 })).toEqual(
+      refused('game_not_player'),
+    );
   });
 });
 

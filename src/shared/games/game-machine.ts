@@ -149,6 +149,8 @@ export type GameEvent<Move> =
   | { type: 'away'; user: string; now: number }
   /** An away player is connected and in the room again. */
   | { type: 'back'; user: string; now: number }
+  /** A player renamed: an open game shows the new name (an ended one keeps the name it ended with). */
+  | { type: 'rename'; user: PlayerRef; now: number }
   | GameTimerEvent;
 
 export type GameTimerEvent =
@@ -224,11 +226,14 @@ export function createGameMachine<Board, Move, Side extends string>(
     game.players[first].id === user ? first : game.players[second].id === user ? second : null;
   const ok = (game: G) => ({ ok: true as const, game });
 
-  /** Is `user` playing an active game, or (as inviter) holding an open invitation, among `games`? */
-  const activeIn = (games: readonly G[], user: string, except: string) =>
-    games.some((g) => g.id !== except && g.status === 'active' && sideOf(g, user) !== null);
-  const invitingIn = (games: readonly G[], user: string, except: string) =>
-    games.some((g) => g.id !== except && g.status === 'invited' && g.inviter === user);
+  /**
+   * Is `user` playing an active game, or (as inviter) holding an open invitation, among `games`
+   * as they are at `now` (a game whose timer is due no longer counts)?
+   */
+  const activeIn = (games: readonly G[], user: string, except: string, now: number) =>
+    games.some((g) => g.id !== except && machine.settle(g, now).status === 'active' && sideOf(g, user) !== null);
+  const invitingIn = (games: readonly G[], user: string, now: number) =>
+    games.some((g) => machine.settle(g, now).status === 'invited' && g.inviter === user);
 
   /** The away clocks re-timed for the game's current turn (run on its turn after a first move, else paused). */
   function retime(game: G, now: number): AwayClock<Side>[] {
@@ -297,8 +302,12 @@ export function createGameMachine<Board, Move, Side extends string>(
   }
 
   /** `game_busy` for a new invitation from `inviter` to `invitee`, or null. */
-  function busy(roomGames: readonly G[], inviter: string, invitee: string): GameRefusalCode | null {
-    if (activeIn(roomGames, inviter, '') || invitingIn(roomGames, inviter, '') || activeIn(roomGames, invitee, '')) {
+  function busy(roomGames: readonly G[], inviter: string, invitee: string, now: number): GameRefusalCode | null {
+    if (
+      activeIn(roomGames, inviter, '', now) ||
+      invitingIn(roomGames, inviter, now) ||
+      activeIn(roomGames, invitee, '', now)
+    ) {
       return 'game_busy';
     }
     return null;
@@ -310,7 +319,7 @@ export function createGameMachine<Board, Move, Side extends string>(
 
     invite(input, roomGames = []) {
       if (input.inviter.id === input.invitee.id) return refuse('game_opponent_invalid');
-      const busyCode = busy(roomGames, input.inviter.id, input.invitee.id);
+      const busyCode = busy(roomGames, input.inviter.id, input.invitee.id, input.now);
       if (busyCode) return refuse(busyCode);
       const inviterSide = input.side === 'random' ? (input.random() < 0.5 ? first : second) : input.side;
       return ok(
@@ -333,7 +342,7 @@ export function createGameMachine<Board, Move, Side extends string>(
         const others = roomGames.filter((g) => g.id !== existing.id);
         return machine.apply(existing, { type: 'accept', by: input.by, now: input.now }, others);
       }
-      const busyCode = busy(roomGames, input.by, previous.players[other(bySide)].id);
+      const busyCode = busy(roomGames, input.by, previous.players[other(bySide)].id, input.now);
       if (busyCode) return refuse(busyCode);
       // Sides swapped: whoever played sides[0] now plays sides[1], and the other way round.
       const newSide = other(bySide);
@@ -359,12 +368,19 @@ export function createGameMachine<Board, Move, Side extends string>(
       }
       // A player event after a due deadline is judged as if the timer had fired first.
       const current = machine.settle(game, event.now);
-      const side = sideOf(current, 'by' in event ? event.by : event.user);
+      const side = sideOf(
+        current,
+        'by' in event ? event.by : typeof event.user === 'string' ? event.user : event.user.id,
+      );
       switch (event.type) {
         case 'accept': {
           if (event.by !== current.invitee) return refuse('game_not_invited');
           if (current.status !== 'invited') return refuse('game_not_pending');
-          if (activeIn(roomGames, current.inviter, current.id) || activeIn(roomGames, current.invitee, current.id)) {
+          const { inviter, invitee } = current;
+          if (
+            activeIn(roomGames, inviter, current.id, event.now) ||
+            activeIn(roomGames, invitee, current.id, event.now)
+          ) {
             return refuse('game_busy');
           }
           const started: G = {
@@ -428,6 +444,16 @@ export function createGameMachine<Board, Move, Side extends string>(
           };
           const next: G = { ...current, version: current.version + 1, away: [...current.away, clock] };
           return ok({ ...next, away: retime(next, event.now) });
+        }
+        case 'rename': {
+          if (side === null) return refuse('game_not_player');
+          if (!isOpenGame(current)) return refuse('game_over');
+          if (current.players[side].name === event.user.name) return ok(current);
+          return ok({
+            ...current,
+            version: current.version + 1,
+            players: { ...current.players, [side]: { id: event.user.id, name: event.user.name } },
+          });
         }
         case 'back': {
           if (side === null) return refuse('game_not_player');
