@@ -56,6 +56,15 @@ describe('invitation', () => {
     expect(JSON.parse(JSON.stringify(game))).toEqual(game);
   });
 
+  it('keeps only id and name of the players it is given', () => {
+    const rich = { ...ADA, token: 'secret', connection: {} };
+    const game = must(
+      machine.invite({ id: 'g', room: 'r', inviter: rich, invitee: BOB, side: 'x', now: T0, random: () => 0 }),
+    );
+    expect(game.players.x).toEqual(ADA);
+    expect(JSON.stringify(game)).not.toContain('secret');
+  });
+
   it('resolves a random side with the injected random source, and keeps the choice', () => {
     const invite = (r: number) =>
       must(

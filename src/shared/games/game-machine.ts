@@ -273,7 +273,10 @@ export function createGameMachine<Board, Move, Side extends string>(
     now: number,
     rematchOf: string | null,
   ): G {
-    const players = { [inviterSide]: inviter, [other(inviterSide)]: invitee } as Record<Side, PlayerRef>;
+    // Copied field by field: a caller's richer user object (a server's connected user) must not
+    // carry anything more onto the wire.
+    const ref = (p: PlayerRef): PlayerRef => ({ id: p.id, name: p.name });
+    const players = { [inviterSide]: ref(inviter), [other(inviterSide)]: ref(invitee) } as Record<Side, PlayerRef>;
     return {
       id,
       kind: rules.kind,
