@@ -566,6 +566,20 @@ export class FakeApi implements ParleyApi {
     return { ...this.fileSettings };
   }
 
+  // Games: placeholders that reject until the games UI's fake lands (the record shows the call).
+  private gamesNotYet(call: string, args: unknown[]): Promise<never> {
+    this.record(call, args);
+    return Promise.reject(new ApiError('not_supported', 'Games are not faked yet'));
+  }
+  inviteGame = (...args: unknown[]) => this.gamesNotYet('inviteGame', args);
+  acceptGame = (...args: unknown[]) => this.gamesNotYet('acceptGame', args);
+  declineGame = (...args: unknown[]) => this.gamesNotYet('declineGame', args);
+  playMove = (...args: unknown[]) => this.gamesNotYet('playMove', args);
+  resignGame = (...args: unknown[]) => this.gamesNotYet('resignGame', args);
+  rematchGame = (...args: unknown[]) => this.gamesNotYet('rematchGame', args);
+  listGames = (...args: unknown[]) => this.gamesNotYet('listGames', args);
+  gameScores = (...args: unknown[]) => this.gamesNotYet('gameScores', args);
+
   async openLink(url: string): Promise<void> {
     this.record('openLink', [url]);
   }

@@ -16,6 +16,7 @@ import type { NearbyServer } from '../discovery/nearby-server.ts';
 import type { NetworkInterfaceView } from '../discovery/network-interface.ts';
 import { DM_ARGS, type DmResults } from './features/dms.ts';
 import { FILE_ARGS, type FileEvents, type FileResults } from './features/files.ts';
+import { GAME_ARGS, type GameEvents, type GameResults } from './features/games.ts';
 import { HOSTING_ARGS, type HostingEvents, type HostingResults } from './features/hosting.ts';
 import { MESSAGE_ARGS, type MessageEvents, type MessageResults } from './features/messages.ts';
 import { NEARBY_ARGS, type NearbyEvents, type NearbyResults } from './features/nearby.ts';
@@ -37,6 +38,7 @@ export type { HistoryPage } from './features/messages.ts';
 export type { NearbyServerView } from './features/nearby.ts';
 export type { UpdateStatus } from './features/updates.ts';
 export type { BeginUploadResult, DownloadView, FileSettings, UploadRequest } from './features/files.ts';
+export type { GameInfo, GamePage, ScoreRow } from './features/games.ts';
 export type { DiscoveryDiagnostics, MulticastSelfTest, NearbyServer, NetworkInterfaceView };
 
 /** Every call's argument schema (a tuple), merged from the features. */
@@ -50,6 +52,7 @@ export const API_ARGS = {
   ...NEARBY_ARGS,
   ...UPDATE_ARGS,
   ...FILE_ARGS,
+  ...GAME_ARGS,
 } as const satisfies Record<ApiCallName, z.ZodTuple>;
 
 export type ApiArgs<C extends ApiCallName> = z.infer<(typeof API_ARGS)[C]>;
@@ -64,7 +67,8 @@ export interface ApiResults
     DmResults,
     NearbyResults,
     UpdateResults,
-    FileResults {}
+    FileResults,
+    GameResults {}
 
 export interface ApiEvents
   extends
@@ -76,7 +80,8 @@ export interface ApiEvents
     UserEvents,
     NearbyEvents,
     UpdateEvents,
-    FileEvents {}
+    FileEvents,
+    GameEvents {}
 
 // Compile-time checks that the name lists in names.ts and the types here agree exactly.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

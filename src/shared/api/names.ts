@@ -42,6 +42,14 @@ export const API_CALL_NAMES = [
   'mediaUrl',
   'getFileSettings',
   'setFileSettings',
+  'inviteGame',
+  'acceptGame',
+  'declineGame',
+  'playMove',
+  'resignGame',
+  'rematchGame',
+  'listGames',
+  'gameScores',
 ] as const;
 
 export const API_EVENT_NAMES = [
@@ -60,6 +68,8 @@ export const API_EVENT_NAMES = [
   'notice',
   'updateReady',
   'downloadChanged',
+  'gameChanged',
+  'roomGames',
 ] as const;
 
 export type ApiCallName = (typeof API_CALL_NAMES)[number];

@@ -9,4 +9,14 @@ export { renameFrame } from './features/users.ts';
 export { roomCreateFrame, roomJoinFrame, roomLeaveFrame, roomListFrame, roomMembersFrame } from './features/rooms.ts';
 export { historyFrame, sendFrame } from './features/messages.ts';
 export { dmListFrame } from './features/dms.ts';
+export {
+  gameAcceptFrame,
+  gameDeclineFrame,
+  gameInviteFrame,
+  gameListFrame,
+  gameMoveFrame,
+  gameRematchFrame,
+  gameResignFrame,
+  gameScoresFrame,
+} from './features/games.ts';
 export { CLIENT_FRAME_SCHEMAS, isClientFrameType, type ClientFrame, type ClientFrameType } from './registry.ts';

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { ENVELOPE_REQUESTS, type EnvelopeResults } from './envelope.ts';
 import { DM_REQUESTS, type DmResults } from './features/dms.ts';
 import { FILE_REQUESTS, type FileResults } from './features/files.ts';
+import { GAME_REQUESTS, type GameResults } from './features/games.ts';
 import { MESSAGE_REQUESTS, type MessageResults } from './features/messages.ts';
 import { ROOM_REQUESTS, type RoomResults } from './features/rooms.ts';
 import { USER_REQUESTS, type UserResults } from './features/users.ts';
@@ -20,6 +21,7 @@ export const CLIENT_FRAME_SCHEMAS = {
   ...MESSAGE_REQUESTS,
   ...DM_REQUESTS,
   ...FILE_REQUESTS,
+  ...GAME_REQUESTS,
 } as const;
 
 export type ClientFrameType = keyof typeof CLIENT_FRAME_SCHEMAS;
@@ -27,7 +29,7 @@ export type ClientFrame<T extends ClientFrameType = ClientFrameType> = z.infer<(
 
 /** The `data` of each request's successful `result` reply (hello is answered by `welcome`). */
 export interface RequestResults
-  extends EnvelopeResults, UserResults, RoomResults, MessageResults, DmResults, FileResults {}
+  extends EnvelopeResults, UserResults, RoomResults, MessageResults, DmResults, FileResults, GameResults {}
 
 export type RequestType = keyof RequestResults;
 

@@ -17,4 +17,5 @@ export type {
   UploadDoneFrame,
   UploadReadyFrame,
 } from './features/files.ts';
+export type { GameEvent, GameInfo, GamePage, ScoreRow } from './features/games.ts';
 export type { RequestResults, RequestType } from './registry.ts';

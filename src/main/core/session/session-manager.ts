@@ -27,6 +27,7 @@ import { hostingCalls } from './features/hosting.ts';
 import { messageCalls } from './features/messages.ts';
 import { nearbyCalls } from './features/nearby.ts';
 import { fileCalls } from './features/files.ts';
+import { gameCalls } from './features/games.ts';
 import { roomCalls } from './features/rooms.ts';
 import { serverCalls } from './features/servers.ts';
 import { settingsCalls } from './features/settings.ts';
@@ -167,6 +168,7 @@ export class SessionManager {
       ...hostingCalls(ctx),
       ...nearbyCalls(ctx),
       ...fileCalls(ctx),
+      ...gameCalls(ctx),
     };
     Object.assign(this, calls);
   }

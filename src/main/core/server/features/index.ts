@@ -8,6 +8,7 @@ import type { ServerContext } from '../context.ts';
 import type { FatalFn, Feature, HandlerTable } from '../dispatcher.ts';
 import { dmsFeature } from './dms.ts';
 import { filesFeature } from './files.ts';
+import { gamesFeature } from './games.ts';
 import { historyFeature } from './history.ts';
 import { messagesFeature } from './messages.ts';
 import { roomsFeature } from './rooms.ts';
@@ -29,6 +30,7 @@ export function composeFeatures(context: ServerContext, fatal: FatalFn): Compose
   const history = historyFeature(context);
   const dms = dmsFeature(context);
   const files = filesFeature(context);
+  const games = gamesFeature(context);
   const table = {
     ...users.requests,
     ...rooms.requests,
@@ -36,6 +38,7 @@ export function composeFeatures(context: ServerContext, fatal: FatalFn): Compose
     ...messages.requests,
     ...dms.requests,
     ...files.requests,
+    ...games.requests,
   } satisfies HandlerTable;
-  return { table, features: [users, rooms, history, messages, dms, files] };
+  return { table, features: [users, rooms, history, messages, dms, files, games] };
 }
