@@ -27,6 +27,7 @@ import { AttachButton } from '../files/AttachButton.tsx';
 import { ComposerTray } from '../files/ComposerTray.tsx';
 import { addFilesToTray, sendWithFiles } from '../files/files-commands.ts';
 import { EMPTY_TRAY } from '../files/files-slice.ts';
+import { PlayButton } from '../games/GameButtons.tsx';
 
 /** Show the remaining characters from this share of the limit on. */
 const COUNT_FROM = 0.9;
@@ -136,6 +137,7 @@ export function Composer({ meta }: { meta: ConversationMeta }) {
       <ComposerTray conversation={meta.key} />
       <div className="composer__box">
         <AttachButton conversation={meta.key} />
+        <PlayButton meta={meta} />
         <label className="visually-hidden" htmlFor={`${hintId}-input`}>
           {placeholder}
         </label>
