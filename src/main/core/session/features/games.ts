@@ -9,6 +9,7 @@
  * events of a room we were not in, or of a connection that was down, are not replayed).
  */
 import type { ParleyApiCalls } from '../../../../shared/api/contract.ts';
+import { hasCode } from '../../client/errors.ts';
 import type { ParleyClient } from '../../client/parley-client.ts';
 import type { Emit } from '../server-events.ts';
 import type { SessionContext } from './context.ts';
@@ -49,17 +50,30 @@ export function roomJoinedForGames(ctx: SessionContext, key: string, room: strin
   if (entry) emitRoomGames(entry.client, key, room, ctx.emit, () => !entry.dropped);
 }
 
+/** Times a listing refused `rate_limited` is tried again (a resume rejoins every room at once). */
+const RATE_LIMITED_RETRIES = 5;
+
 /**
  * Lists the room's games and emits them as `roomGames`, from the reply as it is read (so a `game`
  * event behind it is emitted after it and applies on top). Nothing is emitted if the list fails,
  * and that is no error for the UI: a server without games answers `unknown_type`, a connection
  * that drops meanwhile lists again when it rejoins, and the next `game` event carries a whole
- * game anyway.
+ * game anyway. `rate_limited` (a resume of many rooms) is waited out, as the catch-up does.
  */
 function emitRoomGames(client: ParleyClient, server: string, room: string, emit: Emit, live: () => boolean): void {
-  client
-    .listGames(room, {}, (page) => {
-      if (live()) emit('roomGames', { server, room, page });
-    })
-    .catch(() => {});
+  const list = async (): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.listGames(room, {}, (page) => {
+          if (live()) emit('roomGames', { server, room, page });
+        });
+        return;
+      } catch (error) {
+        if (!hasCode(error, 'rate_limited') || attempt > RATE_LIMITED_RETRIES || !live()) return;
+        const perSecond = client.welcome?.limits.ratePerSecond ?? 1;
+        await new Promise((wake) => setTimeout(wake, attempt * Math.max(50, 1000 / perSecond)));
+      }
+    }
+  };
+  void list();
 }
