@@ -2,8 +2,10 @@
  * The session's games (src/main/core/session/features/games.ts) against a real server, with real
  * SessionManagers whose events are recorded as the UI gets them: a full game to a draw through
  * the app calls, every change as `gameChanged` (server key, room, whole game) to both players and
- * a spectator; the server's refusals as ApiErrors with their codes; `roomGames` after joinRoom and,
- * after a player's connection was cut and came back, with the moves made meanwhile; and one game
+ * a spectator; the server's refusals as ApiErrors with their codes; `roomGames` after joinRoom (a
+ * member who joins later gets the open and the ended games) and, after a player's connection was
+ * cut and came back, with the moves made meanwhile, or with the forfeit the server's timer decided
+ * while they were away (which everyone else got as `gameChanged`); and one game
  * call and its events through the browser gateway's WebSocket (the gateway dispatches the contract
  * generically, so one call proves the wiring).
  */
@@ -123,6 +125,58 @@ describe('games through the session', () => {
     const next = await bob.t.session.playMove(bob.k, room, g, 8, current.nextMove);
     expect(next.moves).toEqual([4, 0, 8]);
     await eve.t.waitFor('gameChanged', (e) => e.game.id === g && e.game.version === next.version);
+  });
+
+  it('a player cut off on their turn forfeits for everyone; coming back, roomGames has the result', async () => {
+    const { port } = await startServer({ limits: { gameReconnectMs: 300 } });
+    const ada = await player('Ada', port);
+    const room = ada.room;
+    const relay = await TcpProxy.start(port);
+    const bob = await player('Bob', relay.port, room);
+    const eve = await player('Eve', port, room);
+    const { id: g } = await bob.t.session.inviteGame(bob.k, room, ada.id, 'o'); // Ada plays X
+    await ada.t.session.acceptGame(ada.k, room, g);
+    await ada.t.session.playMove(ada.k, room, g, 4, 1); // Bob's turn now
+
+    const before = bob.t.events.length;
+    relay.cut();
+    for (const p of [ada, eve]) {
+      const ended = await p.t.waitFor('gameChanged', (e) => e.game.id === g && e.game.status === 'forfeited');
+      expect(ended.game).toMatchObject({ winner: 'x', endedBy: bob.id, away: [] });
+    }
+    relay.restore();
+    const listed = await bob.t.waitFor('roomGames', (e) => e.room === room, 5000, before);
+    expect(listed.page.open).toEqual([]);
+    expect(listed.page.ended.map((e) => [e.id, e.status, e.winner])).toEqual([[g, 'forfeited', 'x']]);
+    await expectApiError(bob.t.session.playMove(bob.k, room, g, 0, 2), 'game_over');
+    const scores = await bob.t.session.gameScores(bob.k, room);
+    expect(scores.map((s) => [s.user.name, s.wins, s.losses])).toEqual([
+      ['Ada', 1, 0],
+      ['Bob', 0, 1],
+    ]);
+  });
+
+  it('a member who joins later gets the open games and the ended ones as roomGames', async () => {
+    const { port } = await startServer();
+    const ada = await player('Ada', port);
+    const room = ada.room;
+    const bob = await player('Bob', port, room);
+    const eve = await player('Eve', port, room);
+    const first = await ada.t.session.inviteGame(ada.k, room, bob.id, 'x');
+    await bob.t.session.acceptGame(bob.k, room, first.id);
+    const resigned = await bob.t.session.resignGame(bob.k, room, first.id);
+    const second = await eve.t.session.inviteGame(eve.k, room, ada.id, 'random');
+    const active = await ada.t.session.acceptGame(ada.k, room, second.id);
+
+    const zoe = await player('Zoe', port, room);
+    const listed = await zoe.t.waitFor('roomGames', (e) => e.room === room);
+    expect(listed.page.open).toEqual([active]);
+    expect(listed.page.ended).toEqual([resigned]);
+    // And from now on Zoe watches the live game.
+    const mover = active.players.x.id === ada.id ? ada : eve;
+    const moved = await mover.t.session.playMove(mover.k, room, second.id, 0, 1);
+    const seen = await zoe.t.waitFor('gameChanged', (e) => e.game.id === second.id);
+    expect(seen.game).toEqual(moved);
   });
 
   it('through the browser gateway: a game call and its gameChanged event over the WebSocket', async () => {
