@@ -19,12 +19,24 @@ export interface EndedCursor {
 }
 
 export class GameRecords {
+  private readonly db: DatabaseSync;
   private readonly wrote: () => void;
+  /** The b-trees of the games table and its indexes (for metadataBytes). */
+  private readonly trees: string[];
+  private metadata = 0;
   private readonly stmt: Record<'save' | 'open' | 'byId' | 'newestEnded' | 'endedBefore' | 'scored', StatementSync>;
 
   /** `wrote` is told after every write (the history store's idle WAL checkpoint). */
   constructor(db: DatabaseSync, wrote: () => void) {
-    this.wrote = wrote;
+    this.db = db;
+    this.wrote = () => {
+      this.measure();
+      wrote();
+    };
+    this.trees = (
+      db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'games' AND rootpage > 0").all() as Row[]
+    ).map((r) => r['name'] as string);
+    this.measure();
     // The statuses come from the one definition (game-machine.ts), not a second list here.
     const scored = SCORED_GAME_STATUSES.map((status) => `'${status}'`).join(', ');
     this.stmt = {
@@ -44,6 +56,25 @@ export class GameRecords {
       ),
       scored: db.prepare(`SELECT state FROM games WHERE room = ? AND ended_at IS NOT NULL AND status IN (${scored})`),
     };
+  }
+
+  /**
+   * Bytes of the database the games' rows take: the history size cap is about messages (as for
+   * the files' rows, file-records.ts), so it leaves these out. Measured after each write with dbstat.
+   */
+  get metadataBytes(): number {
+    return this.metadata;
+  }
+
+  private measure(): void {
+    let bytes = 0;
+    try {
+      const stmt = this.db.prepare('SELECT pgsize FROM dbstat WHERE name = ? AND aggregate = TRUE');
+      for (const name of this.trees) bytes += ((stmt.get(name) as Row | undefined)?.['pgsize'] as number) ?? 0;
+    } catch {
+      bytes = 0; // an SQLite without dbstat: the cap then counts them too
+    }
+    this.metadata = bytes;
   }
 
   /** Stores a new game or its new state (throws on a storage failure: then nothing changed). */

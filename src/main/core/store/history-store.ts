@@ -554,11 +554,11 @@ export class HistoryStore {
     return refused;
   }
 
-  /** Bytes of the database in use (pages not on the free list), less the files' rows. */
+  /** Bytes of the database in use (pages not on the free list), less the files' and the games' rows. */
   private usedBytes(): number {
     const pages = (this.stmt.pageCount.get() as Row)['page_count'] as number;
     const free = (this.stmt.freePages.get() as Row)['freelist_count'] as number;
-    return (pages - free) * this.pageSize - this.files.metadataBytes;
+    return (pages - free) * this.pageSize - this.files.metadataBytes - this.games.metadataBytes;
   }
 
   /** The newest `limit` messages, oldest first, and whether older ones exist. */
