@@ -5,7 +5,7 @@
  * the server's refusals arrive as ParleyErrors with their codes (a spectator's move, out of
  * turn, a taken cell, a stale and a duplicate move, a move after the end, an answer by someone
  * who was not invited); a declined invitation; a rematch with the sides swapped; listGames and
- * gameScores; a move resent after the connection dropped is never applied twice.
+ * gameScores, and listGames' paging; a move resent after the connection dropped is never applied twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParleyError, type ParleyClient } from '../../src/main/core/client/parley-client.ts';
@@ -149,6 +149,30 @@ describe('games through the client library', () => {
     expect(await refusal(ada.acceptGame(room, 'g_nope'))).toBe('game_not_found');
     await barrier(ada);
     expect(seen.ada.filter((e) => e.game.id === first.id).at(-1)!.game).toEqual(declined);
+  });
+
+  it('listGames pages the ended games newest first, the open ones on the first page only', async () => {
+    const { port } = await startServer();
+    const { ada, bob, eve, room } = await table(port);
+    const declined: GameInfo[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { id } = await ada.inviteGame(room, bob.userId!, 'x');
+      declined.push(await bob.declineGame(room, id));
+    }
+    // Newest ended first; games that ended in the same millisecond by id, descending.
+    const ended = declined
+      .sort((a, b) => b.endedAt! - a.endedAt! || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .map((e) => e.id);
+    const open = await eve.inviteGame(room, ada.userId!, 'o');
+    const first = await bob.listGames(room, { limit: 2 });
+    expect(first.open.map((e) => e.id)).toEqual([open.id]);
+    expect(first.ended.map((e) => e.id)).toEqual(ended.slice(0, 2));
+    expect(first).toMatchObject({ hasMore: true, next: ended[1] });
+    const second = await bob.listGames(room, { before: first.next!, limit: 2 });
+    expect(second.open).toEqual([]);
+    expect(second.ended.map((e) => e.id)).toEqual(ended.slice(2));
+    expect(second.hasMore).toBe(false);
+    expect(await refusal(bob.listGames(room, { before: open.id }))).toBe('game_not_found');
   });
 
   it('a move resent after the connection dropped is applied once (game_stale_move), and events resume', async () => {

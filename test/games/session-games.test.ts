@@ -93,6 +93,11 @@ describe('games through the session', () => {
     expect(rematch.players.x.id).toBe(bob.id);
     const withdrawn = await ada.t.session.declineGame(ada.k, room, rematch.id);
     expect(withdrawn).toMatchObject({ status: 'declined', endedBy: ada.id });
+    // The next page of ended games, after the newest one.
+    const both = await eve.t.session.listGames(eve.k, room);
+    expect(both.ended.map((e) => e.id).sort()).toEqual([g, rematch.id].sort());
+    const older = await eve.t.session.listGames(eve.k, room, { before: both.ended[0]!.id });
+    expect(older).toMatchObject({ open: [], ended: [both.ended[1]], hasMore: false });
   });
 
   it('after a reconnect, roomGames carries the moves made while the player was away', async () => {
