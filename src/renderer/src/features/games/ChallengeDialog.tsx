@@ -40,6 +40,8 @@ export function ChallengeDialog({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    // React passes events up its own tree, portals included: not on to the composer's form.
+    event.stopPropagation();
     if (!others.some((m) => m.id === opponent)) {
       setProblem('Choose who to play against.');
       return;

@@ -1,8 +1,10 @@
 /**
  * Where games start: "Play" next to the message box, "Challenge to tic-tac-toe" on a member's
  * entry in the member list, and the scoreboard button of the room's header. The games dialog
- * (challenge or scoreboard) is rendered by the Play button's host, which every room view has.
+ * (challenge or scoreboard) is rendered by the Play button, which every room view has, into
+ * the page's body.
  */
+import { createPortal } from 'react-dom';
 import { useAppState, useParley } from '../../hooks/use-parley.ts';
 import type { UserRef } from '../../../../shared/protocol/server-frames.ts';
 import type { ConversationMeta } from '../conversations/conversations-slice.ts';
@@ -28,14 +30,18 @@ export function PlayButton({ meta, disabled = false }: { meta: ConversationMeta;
         disabled={disabled}
         onClick={() => gameDialogOpened(store, { kind: 'challenge', conversation: meta.key, opponent: null })}
       >
-        <GameIcon name="board" />
+        <GameIcon name="gamepad" />
       </button>
-      {dialog?.conversation === meta.key && dialog.kind === 'challenge' && (
-        <ChallengeDialog meta={meta} opponent={dialog.opponent} onClose={close} />
-      )}
-      {dialog?.conversation === meta.key && dialog.kind === 'scores' && (
-        <ScoreboardDialog meta={meta} onClose={close} />
-      )}
+      {dialog?.conversation === meta.key &&
+        // Out of the composer's <form> in the DOM: a form may not hold another.
+        createPortal(
+          dialog.kind === 'challenge' ? (
+            <ChallengeDialog meta={meta} opponent={dialog.opponent} onClose={close} />
+          ) : (
+            <ScoreboardDialog meta={meta} onClose={close} />
+          ),
+          document.body,
+        )}
     </>
   );
 }
@@ -51,7 +57,7 @@ export function ChallengeMemberButton({ conversation, user }: { conversation: Co
       title={`Challenge ${user.name} to tic-tac-toe`}
       onClick={() => gameDialogOpened(store, { kind: 'challenge', conversation, opponent: user.id })}
     >
-      <GameIcon name="board" />
+      <GameIcon name="gamepad" />
     </button>
   );
 }

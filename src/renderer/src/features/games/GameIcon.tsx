@@ -1,7 +1,23 @@
 /** The games feature's line icons (24×24, stroke = currentColor), and the X and O marks. Decorative. */
 const PATHS = {
-  /** A tic-tac-toe grid. */
-  board: ['M9 3v18', 'M15 3v18', 'M3 9h18', 'M3 15h18'],
+  /** A tic-tac-toe grid with an X and an O (not to be taken for a room's #). */
+  board: [
+    'M9 3v18',
+    'M15 3v18',
+    'M3 9h18',
+    'M3 15h18',
+    'M4.5 4.5l2.5 2.5',
+    'M7 4.5 4.5 7',
+    'M18 16.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 1 0 0-3z',
+  ],
+  /** A game controller: "play a game" (the composer, the member list). */
+  gamepad: [
+    'M7.5 7h9a5 5 0 0 1 0 10h-.5l-2-2h-4l-2 2h-.5a5 5 0 0 1 0-10z',
+    'M8.5 10v4',
+    'M6.5 12h4',
+    'M15.5 11h.01',
+    'M17.5 13h.01',
+  ],
   trophy: ['M8 21h8', 'M12 17v4', 'M7 4h10v5a5 5 0 0 1-10 0V4z', 'M17 6h3v1a3 3 0 0 1-3 3', 'M7 6H4v1a3 3 0 0 0 3 3'],
   flag: ['M4 22V4', 'M4 4h13l-2 4 2 4H4'],
   swap: ['M7 4 3 8l4 4', 'M3 8h14', 'M17 20l4-4-4-4', 'M21 16H7'],
