@@ -201,7 +201,6 @@ test('games: Ada beats Bob at tic-tac-toe while Cy watches; the rematch is a dra
   await expect(games(dee)).toHaveCount(2);
   await expect(games(dee).first().getByText('Ada won as X in 7 moves', { exact: true })).toBeVisible();
   await expect(games(dee).last().getByText('Draw', { exact: true })).toBeVisible();
-  await games(dee).first().scrollIntoViewIfNeeded();
   await shoot(dee.page, 'games-phone');
   expect(await accessibilityProblems(dee.page), 'accessibility, phone').toEqual([]);
 });

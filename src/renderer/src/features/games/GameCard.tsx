@@ -34,6 +34,13 @@ function Countdown({ deadline, clockOffset }: { deadline: number; clockOffset: n
   return <span className="game-card__clock">{text}</span>;
 }
 
+/** Under the status: the move count, and whether one is watching or when it ended. */
+function progressText(game: GameInfo, playing: boolean, clockOffset: number): string {
+  const moves = `${game.moves.length} ${game.moves.length === 1 ? 'move' : 'moves'}`;
+  if (game.status === 'active') return playing ? `${moves} so far` : `${moves} so far · you are watching`;
+  return game.endedAt === null ? moves : `${moves} · ended at ${formatTime(game.endedAt - clockOffset)}`;
+}
+
 function statusPill(game: GameInfo): { text: string; tone: string } {
   switch (game.status) {
     case 'invited':
@@ -163,6 +170,7 @@ export function GameCard({ server, conversation, id }: { server: string; convers
           ) : (
             <p className="game-card__status game-card__status--result">{resultText(game)}</p>
           )}
+          <p className="game-card__meta">{progressText(game, mySide !== null, clockOffset)}</p>
           {game.status === 'active' && game.firstMoveBy !== null && (
             <p className="game-card__meta">
               First move within <Countdown deadline={game.firstMoveBy} clockOffset={clockOffset} />
@@ -239,7 +247,7 @@ export function GameCard({ server, conversation, id }: { server: string; convers
     <article className={`game-card game-card--${pill.tone}`} aria-labelledby={titleId}>
       <header className="game-card__header">
         <span className="game-card__icon">
-          <GameIcon name="board" />
+          <GameIcon name="gamepad" />
         </span>
         <div className="game-card__titles">
           <h3 id={titleId} className="game-card__title">

@@ -1,16 +1,6 @@
 /** The games feature's line icons (24×24, stroke = currentColor), and the X and O marks. Decorative. */
 const PATHS = {
-  /** A tic-tac-toe grid with an X and an O (not to be taken for a room's #). */
-  board: [
-    'M9 3v18',
-    'M15 3v18',
-    'M3 9h18',
-    'M3 15h18',
-    'M4.5 4.5l2.5 2.5',
-    'M7 4.5 4.5 7',
-    'M18 16.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 1 0 0-3z',
-  ],
-  /** A game controller: "play a game" (the composer, the member list). */
+  /** A game controller: games (the cards, the composer, the member list). */
   gamepad: [
     'M7.5 7h9a5 5 0 0 1 0 10h-.5l-2-2h-4l-2 2h-.5a5 5 0 0 1 0-10z',
     'M8.5 10v4',
