@@ -6,11 +6,13 @@
  * it ends in a draw. Dee opens the room on a phone afterwards and sees both results. Screenshots
  * of the invitation, a game in progress, the win, dark theme and the phone go to
  * docs/screenshots/games-*.png (look at them); axe-core checks the cards in both themes.
+ * A second test drops a player's connection on their turn: everyone sees the 60 s countdown, and
+ * it goes when they are back.
  */
 import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { ChatPage } from './support/chat-page.ts';
+import { ChatPage, openAwayableUser } from './support/chat-page.ts';
 import { expect, test } from './support/fixtures.ts';
 
 const DIR = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
@@ -203,4 +205,46 @@ test('games: Ada beats Bob at tic-tac-toe while Cy watches; the rematch is a dra
   await expect(games(dee).last().getByText('Draw', { exact: true })).toBeVisible();
   await shoot(dee.page, 'games-phone');
   expect(await accessibilityProblems(dee.page), 'accessibility, phone').toEqual([]);
+});
+
+test('games: a player whose page drops on their turn has a countdown everyone sees, until they are back', async ({
+  openUser,
+}) => {
+  test.setTimeout(120_000);
+  const { page: ada, link } = await openAwayableUser(openUser, 'Ada');
+  const bob = new ChatPage((await openUser({ name: 'Bob' })).page);
+  await ada.createRoom('general');
+  await bob.joinRoom('general');
+  await ada.send('Best of one?');
+  await ada.expectSent('general', 'Best of one?');
+
+  // From the member list this time: Bob's entry, "Challenge Bob to tic-tac-toe".
+  const members = await ada.showMembers();
+  await members.getByRole('listitem').filter({ hasText: 'Bob' }).hover();
+  await members.getByRole('button', { name: 'Challenge Bob to tic-tac-toe' }).click();
+  const dialog = ada.page.getByRole('dialog', { name: 'Play tic-tac-toe' });
+  await expect(dialog.getByRole('combobox', { name: 'Opponent' })).toHaveValue(/.+/);
+  await dialog.getByRole('button', { name: 'Send challenge' }).click();
+  await games(bob).last().getByRole('button', { name: 'Accept' }).click();
+  const adaGame = games(ada).last();
+  const bobGame = games(bob).last();
+  await click(adaGame, 4);
+  await click(bobGame, 0);
+
+  // Ada's turn, and her page goes away: Bob sees her clock run.
+  await expect(adaGame.getByText('Your turn (X)', { exact: true })).toBeVisible();
+  link.cut();
+  const away = bobGame.getByText(/^Forfeits in 0:[0-5]\d$/);
+  await expect(bobGame.getByText('Ada is away', { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(away).toBeVisible({ timeout: 20_000 });
+  const first = await away.textContent();
+  await expect(away).not.toHaveText(first!, { timeout: 5_000 }); // it counts down
+  await shoot(bob.page, 'games-reconnect');
+  link.restore();
+
+  // Back (the page reconnects by itself): the countdown goes, and the game goes on.
+  await expect(bobGame.getByText('Ada is away', { exact: true })).toHaveCount(0, { timeout: 30_000 });
+  await expect(adaGame.getByText('Your turn (X)', { exact: true })).toBeVisible({ timeout: 30_000 });
+  await click(adaGame, 8);
+  await expect(bobGame.getByText('Your turn (O)', { exact: true })).toBeVisible();
 });

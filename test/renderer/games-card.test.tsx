@@ -189,7 +189,7 @@ describe('a game card', () => {
       serverNow,
     );
     // 42 s from the server's now (the shared clock may have sampled up to a tick before).
-    expect((await card()).textContent).toMatch(/Bob is away · forfeits in 0:4[23]/);
+    expect((await card()).textContent).toMatch(/Bob is awayForfeits in 0:4[23]/);
     emitGame(
       api,
       {
@@ -199,7 +199,7 @@ describe('a game card', () => {
       },
       serverNow,
     );
-    expect((await card()).textContent).toContain('Bob is away · clock paused');
+    expect((await card()).textContent).toContain('Bob is awayTheir clock is paused');
   });
 
   it('keeps the higher version of a game, and a rejoin’s listing replaces open games', async () => {

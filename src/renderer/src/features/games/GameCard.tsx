@@ -78,7 +78,7 @@ function Player({ game, side, selfId }: { game: GameInfo; side: 'x' | 'o'; selfI
         {player.id === selfId && <span className="game-player__you"> (you)</span>}
       </span>
       <span className="visually-hidden">{` plays ${sideLabel(side)}`}</span>
-      {toMove && <span className="game-player__tag">to move</span>}
+      {toMove && !away && <span className="game-player__tag">to move</span>}
       {won && <span className="game-player__tag game-player__tag--won">winner</span>}
       {away && <span className="game-player__tag game-player__tag--away">away</span>}
     </li>
@@ -178,13 +178,13 @@ export function GameCard({ server, conversation, id }: { server: string; convers
           )}
           {game.away.map((clock) => (
             <p key={clock.user} className="game-card__away">
-              {awayText(game, clock.user, selfId)} ·{' '}
+              <span className="game-card__away-who">{awayText(game, clock.user, selfId)}</span>
               {clock.deadline === null ? (
-                'clock paused'
+                <span>Their clock is paused</span>
               ) : (
-                <>
-                  forfeits in <Countdown deadline={clock.deadline} clockOffset={clockOffset} />
-                </>
+                <span>
+                  Forfeits in <Countdown deadline={clock.deadline} clockOffset={clockOffset} />
+                </span>
               )}
             </p>
           ))}

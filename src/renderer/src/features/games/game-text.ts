@@ -90,7 +90,7 @@ export function announcement(game: GameInfo, selfId: string | null): string {
   return parts.join(' ');
 }
 
-/** "Bob is away" (the card adds their clock: "· forfeits in 0:42", or paused). */
+/** "Bob is away" (the card adds their clock: "Forfeits in 0:42", or paused). */
 export function awayText(game: GameInfo, user: string, selfId: string | null): string {
   return user === selfId ? 'You are away' : `${nameOf(game, user)} is away`;
 }
