@@ -38,7 +38,10 @@ function Countdown({ deadline, clockOffset }: { deadline: number; clockOffset: n
 function progressText(game: GameInfo, playing: boolean, clockOffset: number): string {
   const moves = `${game.moves.length} ${game.moves.length === 1 ? 'move' : 'moves'}`;
   if (game.status === 'active') return playing ? `${moves} so far` : `${moves} so far · you are watching`;
-  return game.endedAt === null ? moves : `${moves} · ended at ${formatTime(game.endedAt - clockOffset)}`;
+  if (game.endedAt === null) return moves;
+  const at = formatTime(game.endedAt - clockOffset);
+  // "Ada won as X in 7 moves" says the count already.
+  return game.status === 'won' ? `Ended at ${at}` : `${moves} · ended at ${at}`;
 }
 
 function statusPill(game: GameInfo): { text: string; tone: string } {

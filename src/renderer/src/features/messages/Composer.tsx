@@ -137,7 +137,6 @@ export function Composer({ meta }: { meta: ConversationMeta }) {
       <ComposerTray conversation={meta.key} />
       <div className="composer__box">
         <AttachButton conversation={meta.key} />
-        <PlayButton meta={meta} />
         <label className="visually-hidden" htmlFor={`${hintId}-input`}>
           {placeholder}
         </label>
@@ -157,6 +156,7 @@ export function Composer({ meta }: { meta: ConversationMeta }) {
           onKeyDown={onKeyDown}
           onPaste={onPaste}
         />
+        <PlayButton meta={meta} />
         <button
           type="submit"
           className="composer__send"
