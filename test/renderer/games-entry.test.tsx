@@ -4,10 +4,10 @@
  * a member's entry, refusals in the dialog, the room header's scoreboard, and where a game's
  * card sits among the messages.
  */
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, renderHook, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { withGames } from '../../src/renderer/src/features/games/game-timeline.ts';
+import { useFirstItemIndex, withGames } from '../../src/renderer/src/features/games/game-timeline.ts';
 import type { GameEntry } from '../../src/renderer/src/features/games/games-slice.ts';
 import { BOB, chatMessage, FakeApi, ME, SERVER } from './fake-api.ts';
 import { renderInRoom } from './render-app.tsx';
@@ -111,5 +111,29 @@ describe('a game’s place in the timeline', () => {
     const games = { g_b: entry('g_b', 20), g_a: entry('g_a', 20), g_old: entry('g_old', 5), g_new: entry('g_new', 99) };
     const merged = withGames(items, games, (item) => item.t).map((item) => ('kind' in item ? item.id : item.t));
     expect(merged).toEqual(['g_old', 10, 20, 'g_a', 'g_b', 30, 'g_new']);
+  });
+});
+
+describe('the message list’s first index with games in it', () => {
+  type Item = { key: string; game?: boolean };
+  const keyOf = (item: Item) => item.key;
+  const isGame = (item: Item) => item.game === true;
+  const items = (...keys: string[]): Item[] => keys.map((key) => ({ key, game: key.startsWith('g') }));
+
+  it('drops by the number of items put in front (older history, an older game), and nothing else', () => {
+    const { result, rerender } = renderHook(({ list, base }) => useFirstItemIndex(list, base, keyOf, isGame), {
+      initialProps: { list: items('g1', 'm10', 'm11'), base: 1000 },
+    });
+    // A game before the first message counts as put in front of it.
+    expect(result.current).toBe(999);
+    // A new message and a new game at the end: no change.
+    rerender({ list: items('g1', 'm10', 'm11', 'g2', 'm12'), base: 1000 });
+    expect(result.current).toBe(999);
+    // Older history (5 messages) loads, and the game sits among them: 5 in front of g1.
+    rerender({ list: items('m5', 'm6', 'm7', 'm8', 'm9', 'g1', 'm10', 'm11', 'g2', 'm12'), base: 995 });
+    expect(result.current).toBe(994);
+    // Another conversation: starts again from the timeline's own index.
+    rerender({ list: items('x1'), base: 1000 });
+    expect(result.current).toBe(1000);
   });
 });
