@@ -5,11 +5,14 @@
  * port does not carry transfers.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import { parseServerOptions } from '../../src/main/core/cli/server-options.ts';
 import { TRANSFER_NICENESS } from '../../src/main/core/server/transfer/transfer-thread.ts';
-import { cleanupAll, RawClient, startServer, waitFor } from '../support/harness.ts';
+import { cleanupAll, freePort, onCleanup, RawClient, startServer, tempDir, waitFor } from '../support/harness.ts';
 import { download, sha256, TransferWire, upload } from '../support/transfer-wire.ts';
 import { chatUser, createRoom, data, transferPortOf, uploadFile } from './files-helpers.ts';
 
@@ -40,6 +43,48 @@ describe('files: the transfer thread', () => {
     const onTransfer = await TransferWire.open(transferPort);
     onTransfer.send({ type: 'hello', protocol: 1, name: 'Bob' });
     expect(await onTransfer.nextFrame()).toMatchObject({ type: 'error', code: 'bad_request' });
+  });
+
+  it('listens on the port after a fixed chat port, or on any free one when that is taken', async () => {
+    let chat = await freePort();
+    while (chat >= 65535) chat = await freePort();
+    const neighbourFree = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen({ host: '127.0.0.1', port: chat + 1 }, () => probe.close(() => resolve(true)));
+    });
+    const next = await startServer({ port: chat });
+    // (On a busy machine someone else may hold the neighbour: then the next case covers it.)
+    if (neighbourFree) expect(next.transferPort).toBe(chat + 1);
+    await next.server.close();
+
+    // The neighbour taken: the server still starts, on any free transfer port.
+    const other = await freePort();
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: other + 1 }, resolve));
+    onCleanup(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    const fallback = await startServer({ port: other });
+    expect(fallback.transferPort).not.toBe(other + 1);
+    expect(fallback.transferPort).toBeGreaterThan(0);
+
+    // A port given is the port used.
+    const fixed = await freePort();
+    expect((await startServer({ transferPort: fixed })).transferPort).toBe(fixed);
+  });
+
+  it('takes the transfer port from --transfer-port or transfer_port, the flag winning', () => {
+    const dir = tempDir();
+    const file = join(dir, 'parley.toml');
+    writeFileSync(file, 'transfer_port = 9001\n');
+    const base = ['--data-dir', dir, '--config', file];
+    const fromFile = parseServerOptions(base, 'box');
+    const fromFlag = parseServerOptions([...base, '--transfer-port', '9002'], 'box');
+    const unset = parseServerOptions(['--data-dir', dir], 'box');
+    if (fromFile === 'help' || fromFlag === 'help' || unset === 'help') throw new Error('not help');
+    expect(fromFile.config.transferPort).toBe(9001);
+    expect(fromFlag.config.transferPort).toBe(9002);
+    expect(unset.config.transferPort).toBeUndefined();
+    expect(() => parseServerOptions([...base, '--transfer-port', '70000'], 'box')).toThrow(/--transfer-port/);
   });
 
   it.skipIf(process.platform !== 'linux')('runs at a lower priority than chat on Linux', async () => {

@@ -61,8 +61,8 @@ Runs a Parley room server without a screen.
 Options:
   --host <address>      Interface to listen on (default: all interfaces, IPv6 and IPv4)
   --port <n>            TCP port (default: ${DEFAULT_PORT}; 0 picks a free port and logs it)
-  --transfer-port <n>   TCP port of file transfers (default: 0, a free port, logged;
-                        set it when a firewall must let it through)
+  --transfer-port <n>   TCP port of file transfers (default: the port after --port
+                        when free, else any free port; logged as transferPort)
   --name <text>         Server name shown to users (default: "<hostname>'s rooms")
   --data-dir <path>     Where history is kept (default: ${defaultDataDir()})
   --config <file>       TOML config file (flags override it)
@@ -286,9 +286,7 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
     host: flags.host ?? file.host ?? '',
     port: flags.port !== undefined ? parsePort(flags.port) : (file.port ?? DEFAULT_PORT),
     transferPort:
-      flags['transfer-port'] !== undefined
-        ? parsePort(flags['transfer-port'], '--transfer-port')
-        : (file.transfer_port ?? 0),
+      flags['transfer-port'] !== undefined ? parsePort(flags['transfer-port'], '--transfer-port') : file.transfer_port,
     dataDir: flags['data-dir'] ?? file.data_dir ?? defaultDataDir(),
     synchronous: file.history?.synchronous ?? 'normal',
     maxHistoryBytes: Math.round((file.history?.max_size_mb ?? 0) * 1024 * 1024),
