@@ -3,11 +3,12 @@
  *
  * How bytes travel, and why: the chat connection carries only small JSON frames (asking to
  * upload, attaching a finished file to a message). The bytes themselves go over a separate TCP
- * connection to the same port, a *transfer connection*, whose first frame is `upload` or
- * `download` instead of `hello`; after the server's `*_ready` frame the connection carries raw
- * bytes. Chat frames are therefore never queued behind file bytes on one socket (TCP's own flow
- * control paces each transfer), no base64 inflates the data, and one port keeps the firewall
- * story as simple as it is today.
+ * connection to the same host and the server's transfer port (`FileLimits.transferPort` in the
+ * welcome), a *transfer connection*, whose first frame is `upload` or `download` instead of
+ * `hello`; after the server's `*_ready` frame the connection carries raw bytes. Chat frames are
+ * therefore never queued behind file bytes on one socket (TCP's own flow control paces each
+ * transfer), and no base64 inflates the data. The port is a second one because the server serves
+ * transfers in a thread of their own, off the chat event loop (docs/PROTOCOL.md §18.1).
  *
  *   chat connection      file_upload  → { upload: {id, offset} } | { file } (already complete)
  *   transfer connection  upload {credentials, upload, offset} → upload_ready {offset}
