@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
-import { parseServerOptions } from '../../src/main/core/cli/server-options.ts';
+import { parseServerOptions, USAGE } from '../../src/main/core/cli/server-options.ts';
 import { TRANSFER_NICENESS } from '../../src/main/core/server/transfer/transfer-thread.ts';
 import { cleanupAll, freePort, onCleanup, RawClient, startServer, tempDir, waitFor } from '../support/harness.ts';
 import { download, sha256, TransferWire, upload } from '../support/transfer-wire.ts';
@@ -85,6 +85,10 @@ describe('files: the transfer thread', () => {
     expect(fromFlag.config.transferPort).toBe(9002);
     expect(unset.config.transferPort).toBeUndefined();
     expect(() => parseServerOptions([...base, '--transfer-port', '70000'], 'box')).toThrow(/--transfer-port/);
+    // --help names it, with the file flags.
+    for (const flag of ['--transfer-port', '--max-file-mb', '--max-storage-mb', '--min-free-disk-mb']) {
+      expect(USAGE).toContain(flag);
+    }
   });
 
   it.skipIf(process.platform !== 'linux')('runs at a lower priority than chat on Linux', async () => {

@@ -30,8 +30,11 @@ export const MAX_FILES_PER_MESSAGE_CAP = 32;
 /** A thumbnail is a small WebP, JPEG or PNG of at most 800 × 800 pixels, sent inline as base64. */
 export const MAX_THUMB_BYTES = 512 * 1024;
 export const MAX_THUMB_EDGE = 800;
-/** File names as sent: bounded before the server sanitizes them (docs/PROTOCOL.md §18.6). */
-export const MAX_FILE_NAME_CHARS = 255;
+/**
+ * File names as sent: bounded before the server sanitizes them (docs/PROTOCOL.md §18.6), which
+ * trims them to 255 UTF-8 bytes keeping the extension; so a longer name is shortened, not refused.
+ */
+export const MAX_FILE_NAME_CHARS = 1024;
 /** Images above this many pixels get no preview (decoding them would cost too much memory). */
 export const MAX_PREVIEW_PIXELS = 50_000_000;
 /** Largest size a file can announce at all (a server's `maxFileBytes` is what really applies). */
