@@ -42,7 +42,7 @@ export function ImageAttachment({
   gallery?: boolean;
 }) {
   const { store } = useParley();
-  const src = useMediaUrl(server, file.id, file.thumb ? 'thumb' : 'original');
+  const { url: src, failed } = useMediaUrl(server, file.id, file.thumb ? 'thumb' : 'original');
   const max = gallery ? GALLERY : SINGLE;
   const box = previewBox(file.width ?? file.thumb?.width, file.height ?? file.thumb?.height, max.width, max.height);
   const name = displayFileName(file.name);
@@ -66,6 +66,7 @@ export function ImageAttachment({
           loading="lazy"
           decoding="async"
           draggable={false}
+          onError={failed}
         />
       )}
     </button>
@@ -73,8 +74,8 @@ export function ImageAttachment({
 }
 
 export function VideoAttachment({ server, file }: { server: string; file: FileInfo }) {
-  const poster = useMediaUrl(server, file.thumb ? file.id : null, 'thumb');
-  const src = useMediaUrl(server, file.id, 'original');
+  const { url: poster } = useMediaUrl(server, file.thumb ? file.id : null, 'thumb');
+  const { url: src, failed } = useMediaUrl(server, file.id, 'original');
   const box = previewBox(file.width ?? file.thumb?.width, file.height ?? file.thumb?.height);
   const name = displayFileName(file.name);
   return (
@@ -90,6 +91,7 @@ export function VideoAttachment({ server, file }: { server: string; file: FileIn
           width={box.width}
           height={box.height}
           src={src}
+          onError={failed}
           aria-label={`Video ${name}`}
           {...(poster !== null ? { poster } : {})}
         />
