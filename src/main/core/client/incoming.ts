@@ -6,6 +6,7 @@
 import type { ParsedFrame } from '../framing/frame-codec.ts';
 import type {
   ErrorFrame,
+  GameEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
   MessageEvent,
@@ -30,7 +31,8 @@ export type IncomingFrame =
   | MemberJoinedEvent
   | MemberLeftEvent
   | UserRenamedEvent
-  | RoomCreatedEvent;
+  | RoomCreatedEvent
+  | GameEvent;
 
 const KNOWN_TYPES = new Set<string>([
   'welcome',
@@ -41,6 +43,7 @@ const KNOWN_TYPES = new Set<string>([
   'member_left',
   'user_renamed',
   'room_created',
+  'game',
 ] satisfies IncomingFrame['type'][]);
 
 /** Frames of a type this client knows; others (from a newer server) are ignored. */

@@ -14,6 +14,7 @@ import type { ErrorCode } from '../../../shared/protocol/error-codes.ts';
 import type {
   ChatMessage,
   ErrorFrame,
+  GameEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
   RequestResults,
@@ -29,6 +30,7 @@ import { ParleyError } from './errors.ts';
 import type { ClientContext, RequestArgs } from './features/context.ts';
 import { dmMethods, type DmMethods } from './features/dms.ts';
 import { fileMethods, type FileMethods } from './features/files.ts';
+import { gameMethods, type GameMethods } from './features/games.ts';
 import { historyMethods, type HistoryMethods } from './features/history.ts';
 import { messageMethods, type MessageMethods } from './features/messages.ts';
 import { roomMethods, type RoomMethods } from './features/rooms.ts';
@@ -44,6 +46,7 @@ export type { Target } from './target.ts';
 export type { JoinOptions, RoomListOptions } from './features/rooms.ts';
 export type { Welcome } from './incoming.ts';
 export type { UploadAsk } from './features/files.ts';
+export type { GameListOptions } from './features/games.ts';
 export type { UploadWriter } from './transfer/upload-writer.ts';
 export type { Download, DownloadRequest, DownloadVariant } from './transfer/download-stream.ts';
 
@@ -92,11 +95,19 @@ export interface ParleyClientEvents {
   room_created: [RoomCreatedEvent];
   /** A room rejoined after a reconnect, with its whole member list (who came and went meanwhile). */
   members: [{ room: string; members: UserRef[] }];
+  /** A game of a room we joined was created or changed (its whole state; keep the higher `version`). */
+  game: [GameEvent];
   /** An error frame that answered no request (a refused hello, the fatal one before a close). */
   server_error: [ErrorFrame];
 }
 
-type FeatureMethods = RoomMethods & HistoryMethods & MessageMethods & DmMethods & UserMethods & FileMethods;
+type FeatureMethods = RoomMethods &
+  HistoryMethods &
+  MessageMethods &
+  DmMethods &
+  UserMethods &
+  FileMethods &
+  GameMethods;
 
 // The feature methods are installed on each instance in the constructor (Object.assign below);
 // this interface tells the compiler they are there.
@@ -187,6 +198,7 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
       dmMethods(ctx),
       userMethods(ctx),
       fileMethods(ctx),
+      gameMethods(ctx),
     );
   }
 
@@ -319,6 +331,9 @@ export class ParleyClient extends EventEmitter<ParleyClientEvents> {
         return;
       case 'room_created':
         this.emit('room_created', frame);
+        return;
+      case 'game':
+        this.emit('game', frame);
         return;
     }
   }

@@ -79,6 +79,8 @@ export interface Feature {
   onDisconnect?(connection: Connection, user: ConnectedUser): void;
   /** `connection` left `room`, by request or by disconnecting. */
   onLeave?(room: LiveRoom, connection: Connection, user: ConnectedUser, reason: LeaveReason): void;
+  /** The server is closing, before it closes the connections (stop timers; the disconnects that follow are a shutdown). */
+  onClose?(): void;
 }
 
 export type FatalFn = (connection: Connection, code: ErrorCode, message: string) => void;

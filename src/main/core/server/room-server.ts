@@ -187,6 +187,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweepTimer);
+    for (const feature of this.features) feature.onClose?.();
     const stopped = this.listener.close();
     const transfersClosed = this.transfers.close();
     this.fanout.flushTick();

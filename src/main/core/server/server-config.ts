@@ -74,6 +74,15 @@ export interface ServerLimitsConfig {
   partialUploadTtlMs: number;
   /** A transfer connection on which no byte moved for this long is closed. */
   transferIdleTimeoutMs: number;
+  // ── games (docs/PROTOCOL.md §19) ──
+  /** An invitation not answered in this time expires. */
+  gameInvitationMs: number;
+  /** An accepted game whose first move is not made in this time is abandoned. */
+  gameFirstMoveMs: number;
+  /** A player who is away (disconnected or out of the room) forfeits after this long on their own turn. */
+  gameReconnectMs: number;
+  /** Open games (invitations and active games) of one room at once (game_busy beyond it). */
+  maxOpenGamesPerRoom: number;
 }
 
 export interface ServerConfig {
@@ -126,6 +135,10 @@ export const DEFAULT_LIMITS: ServerLimitsConfig = {
   maxFilesPerMessage: 10,
   partialUploadTtlMs: 24 * 60 * 60 * 1000,
   transferIdleTimeoutMs: 30_000,
+  gameInvitationMs: 5 * 60_000,
+  gameFirstMoveMs: 2 * 60_000,
+  gameReconnectMs: 60_000,
+  maxOpenGamesPerRoom: 64,
 };
 
 export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataDir'> = {

@@ -6,6 +6,7 @@ import type { ApiEventName, ApiEvents, Unsubscribe } from '../../../shared/api/c
 import { describeError } from '../describe-error.ts';
 import type { ParleyClient } from '../client/parley-client.ts';
 import type { Logger } from '../server/logger.ts';
+import { forwardGameEvents } from './features/games.ts';
 
 export type SessionEventListener = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
 export type Emit = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
@@ -55,4 +56,5 @@ export function forwardClientEvents(client: ParleyClient, server: string, emit: 
   client.on('user_renamed', (e) => live() && emit('userRenamed', { server, user: e.user, oldName: e.oldName }));
   client.on('room_created', (e) => live() && emit('roomCreated', { server, room: e.room }));
   client.on('members', (e) => live() && emit('roomMembers', { server, room: e.room, members: e.members }));
+  forwardGameEvents(client, server, emit, live);
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ChatMessage, FileInfo } from '../../../shared/protocol/server-frames.ts';
 import { FileRecords } from './file-records.ts';
+import { GameRecords } from './game-records.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { migrate } from './migrations/migration.ts';
 import { WalCheckpointer, type CheckpointerStats } from './wal-checkpointer.ts';
@@ -148,6 +149,8 @@ export class HistoryStore {
   readonly path: string;
   /** The files' rows (migration 004): blobs, files, uploads. */
   readonly files: FileRecords;
+  /** The games' rows (migration 005). */
+  readonly games: GameRecords;
   private readonly db: DatabaseSync;
   private readonly stmt: {
     insertMessage: StatementSync;
@@ -189,6 +192,7 @@ export class HistoryStore {
     // commit after): then the file is longer only while the WAL holds more pages (boundWal).
     db.exec(`PRAGMA journal_size_limit = ${this.walLimitBytes}`);
     this.files = new FileRecords(db, () => this.wrote());
+    this.games = new GameRecords(db, () => this.wrote());
     const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id, attachments';
     this.stmt = {
       // A stored msgId is not an error but a resend (changes = 0): the insert finds it in the
@@ -597,11 +601,11 @@ export class HistoryStore {
     return refused;
   }
 
-  /** Bytes of the database in use (pages not on the free list), less the files' rows. */
+  /** Bytes of the database in use (pages not on the free list), less the files' and the games' rows. */
   private usedBytes(): number {
     const pages = (this.stmt.pageCount.get() as Row)['page_count'] as number;
     const free = (this.stmt.freePages.get() as Row)['freelist_count'] as number;
-    return (pages - free) * this.pageSize - this.files.metadataBytes;
+    return (pages - free) * this.pageSize - this.files.metadataBytes - this.games.metadataBytes;
   }
 
   /** The newest `limit` messages, oldest first, and whether older ones exist. */

@@ -25,12 +25,13 @@ export interface ComposedFeatures {
 
 export function composeFeatures(context: ServerContext, fatal: FatalFn): ComposedFeatures {
   const messages = messagesFeature(context);
-  const rooms = roomsFeature(context, { roomCreated: messages.roomCreated });
-  const users = usersFeature(context, { fatal, welcomeRooms: rooms.welcomeRooms });
+  // Games first: rooms and users tell it who joined and who renamed (its hooks beyond onLeave).
+  const games = gamesFeature(context);
+  const rooms = roomsFeature(context, { roomCreated: messages.roomCreated, memberJoined: games.onJoin });
+  const users = usersFeature(context, { fatal, welcomeRooms: rooms.welcomeRooms, renamed: games.onRename });
   const history = historyFeature(context);
   const dms = dmsFeature(context);
   const files = filesFeature(context);
-  const games = gamesFeature(context);
   const table = {
     ...users.requests,
     ...rooms.requests,

@@ -14,7 +14,13 @@ import type { FeatureRequests } from '../dispatcher.ts';
 import { fitPage } from '../history-page.ts';
 import { RoomIndex } from '../room-page.ts';
 
-export function roomsFeature(context: ServerContext, hooks: { roomCreated(roomId: string): void }) {
+export interface RoomsHooks {
+  roomCreated(roomId: string): void;
+  /** `user` joined `room` (room_join, also when already in it): the games feature's "back". */
+  memberJoined(room: LiveRoom, user: ConnectedUser): void;
+}
+
+export function roomsFeature(context: ServerContext, hooks: RoomsHooks) {
   const { store, fanout, rooms, config } = context;
   for (const room of store.listRooms()) rooms.set(room.id, { ...room, members: new Set() });
   const index = new RoomIndex(rooms);
@@ -85,6 +91,7 @@ export function roomsFeature(context: ServerContext, hooks: { roomCreated(roomId
           room.members.add(connection);
           connection.rooms.add(room.id);
         }
+        hooks.memberJoined(room, user);
         const page =
           frame.since === undefined
             ? fitPage(store.latest(room.id, Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE)), 'newest')

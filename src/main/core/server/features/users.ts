@@ -33,7 +33,14 @@ export function freeVariant(name: string, isFree: (key: string) => boolean): str
 /** Unconfirmed users kept while offline (they may still come back with their credentials). */
 export const MAX_UNCONFIRMED_USERS = 100;
 
-export function usersFeature(context: ServerContext, options: { fatal: FatalFn; welcomeRooms: WelcomeRoomsSource }) {
+export interface UsersOptions {
+  fatal: FatalFn;
+  welcomeRooms: WelcomeRoomsSource;
+  /** `user` has a new name (rename): the games feature updates their open games. */
+  renamed(user: ConnectedUser): void;
+}
+
+export function usersFeature(context: ServerContext, options: UsersOptions) {
   const { store, presence, fanout, config } = context;
   /** Unconfirmed users who went offline, oldest first (ids; a Set keeps insertion order). */
   const offlineUnconfirmed = new Set<string>();
@@ -155,6 +162,7 @@ export function usersFeature(context: ServerContext, options: { fatal: FatalFn; 
             { type: 'user_renamed', user: { id: user.id, name: user.name }, oldName },
             connection,
           );
+          options.renamed(user);
         }
         reply({ user: { id: user.id, name: user.name } });
       },

@@ -1,6 +1,7 @@
 /** Rooms on a server: list (a page at a time), create, join (with catch-up after `since`), leave. */
 import type { ParleyApiCalls } from '../../../../shared/api/contract.ts';
 import type { SessionContext } from './context.ts';
+import { roomJoinedForGames } from './games.ts';
 
 export function roomCalls(
   ctx: SessionContext,
@@ -11,8 +12,13 @@ export function roomCalls(
     createRoom: (key, room) =>
       ctx.request(key, async (client) => (await client.createRoom(room.name, room.topic)).room),
     /** With `since`, every message after it arrives as a `message` event before this resolves. */
-    joinRoom: (key, room, options) =>
-      ctx.request(key, (client) => client.joinRoom(room, options === undefined ? {} : { since: options.since })),
+    joinRoom: async (key, room, options) => {
+      const joined = await ctx.request(key, (client) =>
+        client.joinRoom(room, options === undefined ? {} : { since: options.since }),
+      );
+      roomJoinedForGames(ctx, key, room); // the room's games follow as `roomGames`
+      return joined;
+    },
     leaveRoom: (key, room) => ctx.request(key, (client) => client.leaveRoom(room)),
   };
 }
