@@ -4,6 +4,7 @@
  * later (open games, ended ones newest first, paged), the scoreboard, renames, and hostile frames.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { boardOf } from '../../src/shared/games/tic-tac-toe.ts';
 import type { GameInfo, GamePage } from '../../src/shared/protocol/features/games.ts';
 import { cleanupAll } from '../support/harness.ts';
 import {
@@ -169,5 +170,65 @@ describe('games in a room', () => {
     // Nothing was applied; the game goes on.
     const moved = await play(t.ada, { type: 'game_move', room: t.room, game: game.id, cell: 0, move: 1 });
     expect(moved).toMatchObject({ moves: [0], version: game.version + 1 });
+  });
+
+  it('a storm of random game frames from players and a spectator: every one answered, no move applied twice', async () => {
+    const t = await table({ rateBurst: 10_000, ratePerSecond: 10_000 });
+    const people = [t.ada, t.bob, t.eve];
+    // mulberry32: a small seeded generator, so a failure replays the same storm.
+    let seed = 13;
+    const rand = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return Math.floor((((x ^ (x >>> 14)) >>> 0) / 2 ** 32) * n);
+    };
+    const games: string[] = ['g_nope'];
+    // Moves weigh most; half of them carry the number the sender last saw (a fair attempt).
+    const weights: [string, number][] = [
+      ['game_invite', 2],
+      ['game_accept', 3],
+      ['game_decline', 1],
+      ['game_resign', 1],
+      ['game_rematch', 1],
+      ['game_list', 1],
+      ['game_move', 12],
+    ];
+    const types = weights.flatMap(([type, n]) => Array<string>(n).fill(type));
+    const seen = new Map<string, GameInfo>();
+    const byId = new Map(people.map((p) => [p.id, p]));
+    for (let i = 0; i < 400; i++) {
+      // Eve sees every change: the newest state of each game, for fair attempts.
+      for (const f of t.eve.client.frames.splice(0)) {
+        if (f.type === 'game') seen.set((f['game'] as GameInfo).id, f['game'] as GameInfo);
+      }
+      let from = people[rand(3)]!;
+      const type = types[rand(types.length)]!;
+      const game = rand(2) ? games.at(-1) : games[rand(games.length)];
+      const frame: Record<string, unknown> = { type, room: t.room, game };
+      if (type === 'game_invite')
+        Object.assign(frame, { opponent: people[rand(3)]!.id, side: ['x', 'o', 'random'][rand(3)] });
+      if (type === 'game_move') {
+        const known = seen.get(frame['game'] as string);
+        if (known?.turn && rand(2)) from = byId.get(known.players[known.turn].id)!;
+        Object.assign(frame, { cell: rand(10) - 1, move: known && rand(2) ? known.nextMove : rand(11) });
+      }
+      const reply = await from.client.request(frame);
+      expect(['result', 'error']).toContain(reply.type);
+      expect(reply['fatal']).toBeUndefined();
+      const answered = (reply['data'] as { game?: GameInfo } | undefined)?.game;
+      if (answered && !games.includes(answered.id)) games.push(answered.id);
+      if (answered) seen.set(answered.id, answered);
+    }
+    const page = ok<GamePage>(await t.eve.client.request({ type: 'game_list', room: t.room, limit: 100 }));
+    for (const game of [...page.open, ...page.ended]) {
+      expect(new Set(game.moves).size).toBe(game.moves.length);
+      expect(game.board).toEqual(boardOf(game.moves));
+      expect(game.nextMove).toBe(game.moves.length + 1);
+    }
+    expect(page.open.length + page.ended.length).toBeGreaterThan(1);
+    // The storm did play: some moves were applied (and none twice, above).
+    expect([...page.open, ...page.ended].some((g) => g.moves.length >= 3)).toBe(true);
+    expect(people.every((p) => !p.client.closed)).toBe(true);
   });
 });

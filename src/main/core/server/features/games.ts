@@ -156,7 +156,14 @@ export function gamesFeature(context: ServerContext) {
         const result = machine.apply(game, { type: 'away', user: game.players[side].id, now });
         if (result.ok) game = result.game;
       }
-      if (game !== stored) store.games.save(game);
+      if (game !== stored) {
+        try {
+          store.games.save(game);
+        } catch (error) {
+          // Held in memory as it is now; the next change stores it whole.
+          log.error({ err: error, game: game.id }, 'a game could not be stored at start');
+        }
+      }
       open.put(game);
     }
     rearm();
