@@ -104,6 +104,10 @@ const limitsSchema = z
     heartbeat_ms: positiveInt,
     idle_timeout_ms: positiveInt,
     max_rooms: positiveInt,
+    game_invitation_ms: positiveInt,
+    game_first_move_ms: positiveInt,
+    game_reconnect_ms: positiveInt,
+    max_open_games_per_room: positiveInt.max(10_000),
   })
   .partial()
   .strict();
@@ -202,6 +206,10 @@ const LIMIT_KEYS: Record<keyof NonNullable<ConfigFile['limits']>, keyof ServerLi
   heartbeat_ms: 'heartbeatMs',
   idle_timeout_ms: 'idleTimeoutMs',
   max_rooms: 'maxRooms',
+  game_invitation_ms: 'gameInvitationMs',
+  game_first_move_ms: 'gameFirstMoveMs',
+  game_reconnect_ms: 'gameReconnectMs',
+  max_open_games_per_room: 'maxOpenGamesPerRoom',
 };
 
 function parseMib(value: string, flag: string): number {
