@@ -219,6 +219,38 @@ test('files: a big upload shows its progress (bytes, speed, time left) until it 
   await expect(card.getByText('25.2 MB · Archive')).toBeVisible();
 });
 
+test('files: after the server restarts, a video not played yet still plays (the tab asks for a new URL)', async ({
+  openUser,
+  server,
+}) => {
+  test.setTimeout(90_000);
+  const ada = new ChatPage((await openUser({ name: 'Ada' })).page);
+  const bob = new ChatPage((await openUser({ name: 'Bob' })).page);
+  await ada.createRoom('general');
+  await bob.joinRoom('general');
+  await ada.attachFiles([await recordWebm(ada.page, 'harbour-timelapse.webm')]);
+  await ada.composer.fill('Played later');
+  await ada.composer.press('Enter');
+  await ada.expectSent('general', 'Played later');
+  const video = bob.messages('general').getByRole('article').filter({ hasText: 'Played later' }).locator('video');
+  await expect(video).toHaveAttribute('src', /\/original$/);
+  const before = await video.getAttribute('src');
+
+  // A restart ends the tab's session on the gateway, and with it the URLs it was given; the video
+  // (preload none) has not fetched a byte yet.
+  await server.stop();
+  await server.start();
+  await expect(bob.composer).toBeEnabled({ timeout: 30_000 });
+  await video.evaluate((element: { muted: boolean; play(): Promise<void> }) => {
+    element.muted = true;
+    void element.play().catch(() => {});
+  });
+  await expect
+    .poll(() => video.evaluate((element: { readyState: number }) => element.readyState), { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(2);
+  expect(await video.getAttribute('src')).not.toBe(before);
+});
+
 test('files: an upload cut by a server restart resumes by itself from where it stopped, and arrives intact', async ({
   openUser,
   server,

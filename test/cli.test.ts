@@ -144,11 +144,16 @@ describe('at a terminal', () => {
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-      const port = logs.find((l) => l['msg'] === 'listening')!['port'] as number;
+      const listening = logs.find((l) => l['msg'] === 'listening')!;
+      const port = listening['port'] as number;
+      const transferPort = listening['transferPort'] as number;
+      expect(transferPort).toBeGreaterThan(0);
+      expect(transferPort).not.toBe(port);
       const url = logs.find((l) => l['msg'] === 'web ui')!['url'] as string;
       expect(output).toContain('Parley server "Attic" is running');
       expect(output).toMatch(new RegExp(`App:\\s+127\\.0\\.0\\.1:${port}\\n`));
       expect(output).toContain(`Browser: ${url}`);
+      expect(output).toMatch(new RegExp(`Files:\\s+TCP port ${transferPort} `));
       expect(output).toMatch(/Nearby:\s+not announced \(--no-mdns\): join by address/);
       expect(output).toMatch(new RegExp(`Data:\\s+${dataDir}`));
     },
@@ -163,13 +168,21 @@ describe('at a terminal', () => {
   });
 
   it('says why nobody nearby will see it, and shortens long address lists', () => {
-    const facts = { serverName: 'Attic', version: '1.2.3', address: '127.0.0.1', port: 7275, dataDir: '/srv/parley' };
+    const facts = {
+      serverName: 'Attic',
+      version: '1.2.3',
+      address: '127.0.0.1',
+      port: 7275,
+      transferPort: 7276,
+      dataDir: '/srv/parley',
+    };
     const skipped = startupSummary({
       ...facts,
       announcement: { kind: 'skipped', reason: 'listening on 127.0.0.1 only' },
     });
     expect(skipped).toMatch(/Nearby: +not announced \(listening on 127\.0\.0\.1 only\): join by address/);
     expect(skipped).toMatch(/App: +127\.0\.0\.1:7275\n/);
+    expect(skipped).toMatch(/Files: +TCP port 7276 \(open it next to 7275 in a firewall\)\n/);
     expect(skipped).not.toContain('Browser:');
     const failed = startupSummary({
       ...facts,

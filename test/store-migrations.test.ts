@@ -64,6 +64,9 @@ describe('upgrading a database written before numbered migrations', () => {
       ]);
       expect(store.dmsOf(ADA.id)).toEqual([{ peer: BOB.id, peerName: 'Bob', lastSeq: 2, lastTs: 1700000007000 }]);
       expect(store.findByMsgId(BOB.id, 'm2')?.seq).toBe(2);
+      // Migration 005: no games yet, and the rooms' games can be asked for.
+      expect(store.games.openGames()).toEqual([]);
+      expect(store.games.endedGames(GENERAL, 20)).toEqual({ games: [], hasMore: false });
     } finally {
       store.close();
     }
@@ -96,6 +99,10 @@ describe('upgrading a database written before numbered migrations', () => {
     expect(dms['data']).toMatchObject({ conversations: [{ user: { id: BOB.id, name: 'Bob' }, lastSeq: 2 }] });
     const joined = await ada.request({ type: 'room_join', room: GENERAL });
     expect((joined['data'] as { messages: unknown[] }).messages).toHaveLength(2);
+    // The upgraded database stores games (migration 005).
+    const games = await ada.request({ type: 'game_list', room: GENERAL });
+    expect(games['data']).toMatchObject({ open: [], ended: [], hasMore: false });
+    expect(await ada.request({ type: 'game_scores', room: GENERAL })).toMatchObject({ data: { scores: [] } });
   });
 
   it('refuses a database from a newer Parley', () => {

@@ -21,7 +21,7 @@ const MB = 1024 * 1024;
 /** The store's own parts, for looking at what only it can see (its connection, its thread). */
 interface StoreInsides {
   db: DatabaseSync;
-  checkpointer: (Pick<WalCheckpointer, 'ready' | 'running' | 'exited'> & { worker: Worker }) | undefined;
+  checkpointer: (Pick<WalCheckpointer, 'ready' | 'running' | 'exited' | 'holdWhile'> & { worker: Worker }) | undefined;
 }
 const insides = (store: HistoryStore) => store as unknown as StoreInsides;
 
@@ -113,6 +113,24 @@ describe('the WAL checkpointer thread', () => {
     const again = HistoryStore.open(dir);
     onCleanup(() => again.close());
     expect(again.lastSeq(room.id)).toBe(written());
+  });
+
+  it('begins no checkpoint while the store checkpoints itself (holdWhile), and goes on after', async () => {
+    const { store, write } = openStore();
+    const checkpointer = insides(store).checkpointer!;
+    await waitFor(() => checkpointer.ready, 'the checkpointer thread', 10_000);
+    let before = -1;
+    let during = -1;
+    const held = checkpointer.holdWhile(() => {
+      before = store.checkpointerStats()!.checkpoints;
+      write(50);
+      // Several polls of the thread, each of which sees the commit.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4 * CHECKPOINT_POLL_MS);
+      during = store.checkpointerStats()!.checkpoints;
+    });
+    expect(held).toBe(true);
+    expect(during).toBe(before);
+    await waitFor(() => store.checkpointerStats()!.checkpoints > before, 'a checkpoint of the thread', 5000);
   });
 
   it('a thread that dies is reported once, and SQLite’s own checkpoint still bounds the WAL', async () => {

@@ -65,6 +65,27 @@ describe('files: interrupted uploads', () => {
     expect((await download(transferPort, ada.credentials, file.id)).bytes.equals(content)).toBe(true);
   });
 
+  it('asked again while its old transfer still looks open, answers the offset after counting its bytes', async () => {
+    const { port, transferPort } = await startServer();
+    const ada = await chatUser(port, 'Ada');
+    const room = await createRoom(ada);
+    const content = randomBytes(2 * 1024 * 1024);
+    const ask = { room, key: 'half-open', name: 'h.bin', size: content.length };
+    const id = (data(await ada.chat.request({ type: 'file_upload', ...ask }))['upload'] as { id: string }).id;
+    const half = content.length / 2;
+    // The client lost this connection, but the server has not seen it go (a cable pulled: no FIN).
+    const old = await sendPart(transferPort, ada.credentials, id, 0, content.subarray(0, half));
+    const offset = await offsetOf(ada, ask);
+    expect(offset).toBe(half);
+    // The old connection was stopped, so a second writer can never interleave with the new one.
+    expect(await old.nextFrame()).toMatchObject({ type: 'error', code: 'upload_not_found' });
+    const { result } = await upload(transferPort, ada.credentials, id, content.subarray(half), {
+      offset: half,
+      whole: content,
+    });
+    expect(result).toMatchObject({ type: 'upload_done', file: { sha256: sha256(content) } });
+  });
+
   it('resumes after a restart of the server in the middle, rehashing the partial from disk', async () => {
     const first = await startServer();
     const ada = await chatUser(first.port, 'Ada');

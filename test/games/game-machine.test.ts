@@ -555,3 +555,24 @@ describe('versions and timers as data', () => {
     expect(gone.away[0]?.deadline).toBe(17);
   });
 });
+
+describe('versions', () => {
+  it('rise by exactly one with every change, the winning and the drawing move included', () => {
+    let game = started('x');
+    expect(game.version).toBe(2);
+    // X wins on the top row: 0, (3), 1, (4), 2.
+    for (const cell of [0, 3, 1, 4, 2]) {
+      const before = game.version;
+      game = play(game, [cell]);
+      expect(game.version).toBe(before + 1);
+    }
+    expect(game.status).toBe('won');
+    let draw = started('x', 'g_2');
+    for (const cell of [0, 1, 2, 4, 3, 5, 7, 6, 8]) {
+      const before = draw.version;
+      draw = play(draw, [cell]);
+      expect(draw.version).toBe(before + 1);
+    }
+    expect(draw.status).toBe('draw');
+  });
+});

@@ -58,6 +58,12 @@ describe('games on a real server', () => {
     const move = (p: typeof t.ada, cell: number, n: number) =>
       p.client.request({ type: 'game_move', room: t.room, game: game.id, cell, move: n });
     expect(errorCode(await move(t.eve, 0, 1))).toBe('game_not_player');
+    expect(errorCode(await t.eve.client.request({ type: 'game_resign', room: t.room, game: game.id }))).toBe(
+      'game_not_player',
+    );
+    expect(errorCode(await t.eve.client.request({ type: 'game_accept', room: t.room, game: game.id }))).toBe(
+      'game_not_invited',
+    );
     expect(errorCode(await move(t.bob, 0, 1))).toBe('game_not_your_turn');
     const first = await play(t.ada, { type: 'game_move', room: t.room, game: game.id, cell: 4, move: 1 });
     // The same frame again (a resend after a reconnect): refused, never applied twice.

@@ -34,7 +34,8 @@ describe('game timers', () => {
   });
 
   it('a game whose first move is not made in time is abandoned (and does not count)', async () => {
-    const t = await table(SHORT_TIMINGS);
+    // A long invitation: only the first-move limit is short (a loaded machine may be slow to accept).
+    const t = await table({ ...SHORT_TIMINGS, gameInvitationMs: 60_000 });
     const active = await startedGame(t);
     expect(active.firstMoveBy).toBe(active.startedAt! + SHORT_TIMINGS.gameFirstMoveMs!);
     const { game } = await gameEvent(t.bob, (g) => g.id === active.id && g.status === 'abandoned');
@@ -47,7 +48,7 @@ describe('game timers', () => {
   });
 
   it('a player who disconnects on their turn has the reconnect clock, visible to all, then forfeits', async () => {
-    const t = await table({ ...SHORT_TIMINGS, gameFirstMoveMs: 60_000 });
+    const t = await table({ ...SHORT_TIMINGS, gameInvitationMs: 60_000, gameFirstMoveMs: 60_000 });
     const active = await startedGame(t); // Ada X, Bob O
     const moved = await moves(t, active, [4]); // Bob (O) to move
     t.bob.client.socket.destroy();
@@ -65,7 +66,7 @@ describe('game timers', () => {
   });
 
   it('a player who disconnects during the other turn keeps their game: the clock waits, and they come back', async () => {
-    const t = await table({ ...SHORT_TIMINGS, gameFirstMoveMs: 60_000 });
+    const t = await table({ ...SHORT_TIMINGS, gameInvitationMs: 60_000, gameFirstMoveMs: 60_000 });
     const active = await startedGame(t);
     await moves(t, active, [0]); // Bob (O) to move; Ada disconnects
     t.ada.client.socket.destroy();
@@ -90,7 +91,7 @@ describe('game timers', () => {
   });
 
   it('leaving the room is being away too; the clock starts on their turn; joining again is back', async () => {
-    const t = await table({ ...SHORT_TIMINGS, gameFirstMoveMs: 60_000, gameReconnectMs: 60_000 });
+    const t = await table({ gameReconnectMs: 60_000 });
     const active = await startedGame(t);
     await t.ada.client.request({ type: 'room_leave', room: t.room });
     const away = await gameEvent(t.bob, (g) => g.id === active.id && g.away.length === 1);

@@ -87,6 +87,35 @@ describe('attachments in messages', () => {
     expect([tall.getAttribute('width'), tall.getAttribute('height')]).toEqual(['107', '320']);
   });
 
+  it('asks for a new URL once when an image fails to load (a browser tab after a reconnect)', async () => {
+    const api = withHistory([PHOTO]);
+    let session = 1;
+    const asked: string[] = [];
+    api.mediaUrl = async (_server, fileId, variant) => {
+      asked.push(`${fileId}/${variant}`);
+      return `https://media.test/tab-${session}/${fileId}/${variant}`;
+    };
+    await renderInRoom(api);
+    const open = await screen.findByRole('button', { name: /^Open image beach\.jpg/ });
+    const image = await waitFor(() => {
+      const img = open.querySelector('img');
+      if (!img) throw new Error('no image yet');
+      return img;
+    });
+    expect(image.getAttribute('src')).toBe('https://media.test/tab-1/f_photo/thumb');
+    // The tab's session ended; its URLs now fail to load.
+    session = 2;
+    fireEvent.error(image);
+    await waitFor(() =>
+      expect(open.querySelector('img')!.getAttribute('src')).toBe('https://media.test/tab-2/f_photo/thumb'),
+    );
+    // Once per URL: a URL that fails again is not asked for in a loop.
+    fireEvent.error(open.querySelector('img')!);
+    fireEvent.error(open.querySelector('img')!);
+    await act(async () => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(asked.filter((a) => a === 'f_photo/thumb').length).toBeLessThanOrEqual(3);
+  });
+
   it('shows several pictures of one message smaller, side by side', async () => {
     await renderInRoom(withHistory([PHOTO, TALL]));
     const photo = (await screen.findByRole('button', { name: /^Open image beach\.jpg/ })).querySelector('img')!;

@@ -422,10 +422,12 @@ export function createGameMachine<Board, Move, Side extends string>(
             away: current.away.filter((clock) => clock.user !== event.by),
           };
           const outcome = rules.outcome(played.board);
+          // The move and the end are one change: one version (end() counts it).
+          const last: G = { ...moved, version: current.version };
           if (outcome && 'line' in outcome) {
-            return ok(end(moved, event.now, { status: 'won', winner: outcome.winner, line: [...outcome.line] }));
+            return ok(end(last, event.now, { status: 'won', winner: outcome.winner, line: [...outcome.line] }));
           }
-          if (outcome) return ok(end(moved, event.now, { status: 'draw' }));
+          if (outcome) return ok(end(last, event.now, { status: 'draw' }));
           return ok({ ...moved, away: retime(moved, event.now) });
         }
         case 'resign': {

@@ -132,7 +132,10 @@ async function main(): Promise<number> {
     void announced.then((announcement) => {
       if (stopping) return;
       const facts = { serverName: config.name, version: pkg.version, address, port, announcement };
-      process.stderr.write(startupSummary({ ...facts, dataDir: config.dataDir, ...(urls ? { webUrls: urls } : {}) }));
+      const transferPort = server.transferPort;
+      process.stderr.write(
+        startupSummary({ ...facts, transferPort, dataDir: config.dataDir, ...(urls ? { webUrls: urls } : {}) }),
+      );
     });
   }
 

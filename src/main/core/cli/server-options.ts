@@ -61,8 +61,8 @@ Runs a Parley room server without a screen.
 Options:
   --host <address>      Interface to listen on (default: all interfaces, IPv6 and IPv4)
   --port <n>            TCP port (default: ${DEFAULT_PORT}; 0 picks a free port and logs it)
-  --transfer-port <n>   TCP port of file transfers (default: 0, a free port, logged;
-                        set it when a firewall must let it through)
+  --transfer-port <n>   TCP port of file transfers (default: the port after --port
+                        when free, else any free port; logged as transferPort)
   --name <text>         Server name shown to users (default: "<hostname>'s rooms")
   --data-dir <path>     Where history is kept (default: ${defaultDataDir()})
   --config <file>       TOML config file (flags override it)
@@ -104,6 +104,10 @@ const limitsSchema = z
     heartbeat_ms: positiveInt,
     idle_timeout_ms: positiveInt,
     max_rooms: positiveInt,
+    game_invitation_ms: positiveInt,
+    game_first_move_ms: positiveInt,
+    game_reconnect_ms: positiveInt,
+    max_open_games_per_room: positiveInt.max(10_000),
   })
   .partial()
   .strict();
@@ -202,6 +206,10 @@ const LIMIT_KEYS: Record<keyof NonNullable<ConfigFile['limits']>, keyof ServerLi
   heartbeat_ms: 'heartbeatMs',
   idle_timeout_ms: 'idleTimeoutMs',
   max_rooms: 'maxRooms',
+  game_invitation_ms: 'gameInvitationMs',
+  game_first_move_ms: 'gameFirstMoveMs',
+  game_reconnect_ms: 'gameReconnectMs',
+  max_open_games_per_room: 'maxOpenGamesPerRoom',
 };
 
 function parseMib(value: string, flag: string): number {
@@ -286,9 +294,7 @@ export function parseServerOptions(argv: string[], hostname: string): CliOptions
     host: flags.host ?? file.host ?? '',
     port: flags.port !== undefined ? parsePort(flags.port) : (file.port ?? DEFAULT_PORT),
     transferPort:
-      flags['transfer-port'] !== undefined
-        ? parsePort(flags['transfer-port'], '--transfer-port')
-        : (file.transfer_port ?? 0),
+      flags['transfer-port'] !== undefined ? parsePort(flags['transfer-port'], '--transfer-port') : file.transfer_port,
     dataDir: flags['data-dir'] ?? file.data_dir ?? defaultDataDir(),
     synchronous: file.history?.synchronous ?? 'normal',
     maxHistoryBytes: Math.round((file.history?.max_size_mb ?? 0) * 1024 * 1024),

@@ -43,6 +43,8 @@ export interface StartupFacts {
   /** The room server's bound address and port. */
   address: string;
   port: number;
+  /** The port file transfers use (a firewall must let it through too). */
+  transferPort: number;
   /** The web UI's URLs, when --web is on. */
   webUrls?: readonly string[];
   announcement: AnnouncementOutcome;
@@ -76,7 +78,11 @@ export function startupSummary(facts: StartupFacts): string {
     ['App', list(reachableAddresses(facts.address).map((host) => serverKeyOf(host, facts.port)))],
   ];
   if (facts.webUrls) rows.push(['Browser', list(facts.webUrls)]);
-  rows.push(['Nearby', nearbyLine(facts.announcement)], ['Data', facts.dataDir]);
+  rows.push(
+    ['Files', `TCP port ${facts.transferPort} (open it next to ${facts.port} in a firewall)`],
+    ['Nearby', nearbyLine(facts.announcement)],
+    ['Data', facts.dataDir],
+  );
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   return [
     `Parley server "${facts.serverName}" is running (Parley ${facts.version}).`,

@@ -74,6 +74,9 @@ interface InFlight {
 
 const refuse = (code: ErrorCode, message: string): Refusal => ({ code, message });
 
+/** How long asking again for an upload waits for its old transfer connection to be seen closed. */
+const SETTLE_WAIT_MS = 1000;
+
 function newId(prefix: string): string {
   return prefix + randomBytes(12).toString('base64url');
 }
@@ -120,6 +123,7 @@ export class Uploads {
    * every limit (file_too_large, too_many_uploads, storage_full, disk_full, thumb_invalid).
    */
   async begin(request: BeginRequest, now = Date.now()): Promise<BeginResult | Refusal> {
+    await this.settleActive(request.owner, request.key);
     const known = this.known(request.owner, request.key);
     if (known) return known;
     const limits = this.limits;
@@ -202,6 +206,28 @@ export class Uploads {
     this.records.createUpload(row);
     this.inFlight.set(row.id, { row, held: 0, active: undefined });
     return { upload: { id: row.id, offset: 0, size: row.size } };
+  }
+
+  /**
+   * Asking again for a key whose upload a transfer connection still writes means that connection
+   * is over for the client: it lost it, and the server has not noticed yet (a cut reaches the
+   * transfer thread and the chat connection separately). The answer waits until the bytes that
+   * connection brought are counted, so that the offset is the one to resume from: for the close
+   * to arrive (at most SETTLE_WAIT_MS), then by stopping the connection.
+   */
+  private async settleActive(owner: string, key: string): Promise<void> {
+    const row = this.records.uploadByKey(owner, key);
+    const claim = row && this.inFlight.get(row.id)?.active;
+    if (!claim) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([
+      claim.settled.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), SETTLE_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (waited) return;
+    claim.stop(refuse('upload_not_found', 'The upload was resumed on another connection'));
+    await claim.settled;
   }
 
   /** The answer for a key already used: the upload to resume, or its file. */

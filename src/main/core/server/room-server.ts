@@ -117,7 +117,7 @@ export class RoomServer extends EventEmitter<RoomServerEvents> {
     }
     try {
       // The transfer port first: once the chat port answers, the server is fully up.
-      await server.transfers.listen(config.host, config.transferPort);
+      await server.transfers.listen(config.host, config.transferPort, config.port);
       await server.listener.listen({ host: config.host, port: config.port });
     } catch (error) {
       await server.transfers.close();

@@ -92,8 +92,12 @@ export interface ServerConfig {
   host: string;
   /** TCP port; 0 picks any free port. */
   port: number;
-  /** TCP port of the transfer connections (file bytes, transfer/); 0 picks any free port. */
-  transferPort: number;
+  /**
+   * TCP port of the transfer connections (file bytes, transfer/); 0 picks any free port. Left
+   * undefined: the port after `port` when that is fixed and free (one firewall rule for two
+   * neighbouring ports), else any free port.
+   */
+  transferPort?: number | undefined;
   /** Folder holding parley.db. */
   dataDir: string;
   /** 'normal': survives a crashed process; 'full': also survives power loss (fsync per batch). */
@@ -141,7 +145,6 @@ export const DEFAULT_SERVER_CONFIG: Omit<ServerConfig, 'dataDir'> = {
   name: 'Parley server',
   host: '',
   port: DEFAULT_PORT,
-  transferPort: 0,
   synchronous: 'normal',
   maxHistoryBytes: 0,
   limits: DEFAULT_LIMITS,

@@ -4,6 +4,7 @@
  * (../files/file-store.ts); this is only what they are and who sent them where.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { bytesOfTrees } from './tree-bytes.ts';
 import type { FileInfo, FileKind } from '../../../shared/protocol/features/files.ts';
 
 type Row = Record<string, string | number | null | Uint8Array>;
@@ -190,14 +191,7 @@ export class FileRecords {
   }
 
   private measure(): void {
-    let bytes = 0;
-    try {
-      const stmt = this.db.prepare('SELECT pgsize FROM dbstat WHERE name = ? AND aggregate = TRUE');
-      for (const name of this.trees) bytes += ((stmt.get(name) as Row | undefined)?.['pgsize'] as number) ?? 0;
-    } catch {
-      bytes = 0; // an SQLite without dbstat: the cap then counts them too
-    }
-    this.metadata = bytes;
+    this.metadata = bytesOfTrees(this.db, this.trees);
   }
 
   /** Bytes of all stored contents (each counted once). */

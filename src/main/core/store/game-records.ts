@@ -5,6 +5,7 @@
  * games, and a room's scored games for its scoreboard.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { bytesOfTrees } from './tree-bytes.ts';
 import { SCORED_GAME_STATUSES } from '../../../shared/games/game-machine.ts';
 import type { GameInfo } from '../../../shared/protocol/features/games.ts';
 
@@ -67,14 +68,7 @@ export class GameRecords {
   }
 
   private measure(): void {
-    let bytes = 0;
-    try {
-      const stmt = this.db.prepare('SELECT pgsize FROM dbstat WHERE name = ? AND aggregate = TRUE');
-      for (const name of this.trees) bytes += ((stmt.get(name) as Row | undefined)?.['pgsize'] as number) ?? 0;
-    } catch {
-      bytes = 0; // an SQLite without dbstat: the cap then counts them too
-    }
-    this.metadata = bytes;
+    this.metadata = bytesOfTrees(this.db, this.trees);
   }
 
   /** Stores a new game or its new state (throws on a storage failure: then nothing changed). */

@@ -95,6 +95,17 @@ function hashToken(token: string): Buffer {
 /** Quiet time after the last message batch before the WAL is checkpointed and truncated. */
 export const IDLE_CHECKPOINT_MS = 1000;
 
+/**
+ * SQLite's own checkpoint runs in every COMMIT that leaves this many WAL pages or more (SQLite's
+ * default, set explicitly: the WAL's bound is derived from it).
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 1000;
+
+/** Bytes of a WAL file of `frames` pages: a 32-byte header, then each page with a 24-byte header. */
+export function walFileBytes(frames: number, pageSize: number): number {
+  return 32 + frames * (pageSize + 24);
+}
+
 /** What close() did: a WAL it could not checkpoint (disk full) is kept and applied at the next open. */
 export type CloseOutcome = { checkpointed: true } | { checkpointed: false; error: unknown };
 
@@ -168,12 +179,18 @@ export class HistoryStore {
   /** The history size cap in bytes (0: none), and the page size it is measured in. */
   private readonly capBytes: number;
   private readonly pageSize: number;
+  /** A WAL file longer than this holds more than WAL_AUTOCHECKPOINT_PAGES pages (see boundWal). */
+  private readonly walLimitBytes: number;
 
   private constructor(path: string, db: DatabaseSync, capBytes: number) {
     this.path = path;
     this.db = db;
     this.capBytes = capBytes;
     this.pageSize = (db.prepare('PRAGMA page_size').get() as Row)['page_size'] as number;
+    this.walLimitBytes = walFileBytes(WAL_AUTOCHECKPOINT_PAGES, this.pageSize);
+    // When the WAL starts over, its file is cut back to that length (SQLite does it in the first
+    // commit after): then the file is longer only while the WAL holds more pages (boundWal).
+    db.exec(`PRAGMA journal_size_limit = ${this.walLimitBytes}`);
     this.files = new FileRecords(db, () => this.wrote());
     this.games = new GameRecords(db, () => this.wrote());
     const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id, attachments';
@@ -238,7 +255,9 @@ export class HistoryStore {
     // never keeps MBs of WAL on a small disk. Checkpointing more often (every 256 pages, with a
     // journal_size_limit) was measured: it doubled the one-hop p99, each checkpoint being an fsync
     // on the event loop (docs/BENCHMARKS.md, issue 9). Since issue 10 a worker thread does the
-    // copying in the background (startCheckpointer), so that checkpoint finds little left to do.
+    // copying in the background (startCheckpointer), so that checkpoint finds little left to do;
+    // when the thread's checkpoint made SQLite's give up, boundWal() catches up.
+    db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     try {
       migrate(db, MIGRATIONS, path);
     } catch (error) {
@@ -320,8 +339,36 @@ export class HistoryStore {
     }
   }
 
-  /** After a write: once nothing more was written for IDLE_CHECKPOINT_MS, truncate the WAL. */
+  /**
+   * Keeps the WAL within SQLite's own bound, which the checkpointer thread can otherwise defeat
+   * (wal-checkpointer.ts): SQLite's checkpoint in a COMMIT gives up at once when the thread's
+   * checkpoint holds the lock, and the WAL only starts over once all of it was copied between two
+   * commits. So after a commit that left the WAL past WAL_AUTOCHECKPOINT_PAGES (its file is then
+   * longer than walLimitBytes: journal_size_limit cut it back when it last started over), this
+   * connection checkpoints it, the thread held off (holdWhile: after waiting for its running
+   * checkpoint), and the next commit starts it over. So the WAL never holds more than
+   * WAL_AUTOCHECKPOINT_PAGES pages plus one commit's, unless another process's reader keeps it.
+   * Costs a stat per commit; the wait only when the WAL had passed the bound, which is when
+   * SQLite's own checkpoint would have blocked this thread before the thread existed.
+   */
+  private boundWal(): void {
+    if (this.db.isTransaction || this.walBytes() <= this.walLimitBytes) return;
+    const passive = () => this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    try {
+      if (this.checkpointer) this.checkpointer.holdWhile(passive);
+      else passive();
+    } catch {
+      // Disk full or an I/O error: nothing is lost (the WAL keeps every commit); tried again after
+      // the next commit, as SQLite's own checkpoint would be.
+    }
+  }
+
+  /**
+   * After a write: bound the WAL (boundWal), and once nothing more was written for
+   * IDLE_CHECKPOINT_MS, truncate it.
+   */
   private wrote(): void {
+    this.boundWal();
     clearTimeout(this.idleCheckpoint);
     this.idleCheckpoint = setTimeout(() => {
       this.idleCheckpoint = undefined;

@@ -9,10 +9,20 @@
  * SQLite's own checkpoint stays on as the bound: when it comes due, the thread has already copied
  * (and synced) nearly everything, so it has almost nothing left to do, and it then lets the WAL
  * start over. Often it does not even come due: a commit that finds the WAL fully copied starts it
- * over by itself. So the WAL stays as bounded as before (about 4 MB), and a thread that cannot
- * start or dies only costs the latency it saved (the owner is told, to log it). The idle
- * truncation to 0 bytes stays with the owner (HistoryStore.wrote): when it runs, the thread has
- * nothing to do.
+ * over by itself. A thread that cannot start or dies only costs the latency it saved (the owner
+ * is told, to log it). The idle truncation to 0 bytes stays with the owner (HistoryStore.wrote):
+ * when it runs, the thread has nothing to do.
+ *
+ * But SQLite's own checkpoint does not wait for another one: while the thread's runs (it holds
+ * the checkpoint lock), every COMMIT past 1000 pages tries, finds the lock taken and gives up, and
+ * the WAL only starts over once a checkpoint has copied all of it between two commits. So without
+ * more the WAL grows by everything committed during one checkpoint of the thread: up to 1435
+ * pages (5.9 MB) measured in the 400-message test of test/store-faults.test.ts, with the thread
+ * descheduled for 60 ms by CPU load, and without any bound in pages on a busy machine or a slow
+ * disk. Hence the owner's catch-up (HistoryStore.boundWal): after a commit that left the WAL past
+ * 1000 pages it takes the checkpoint turn from the thread (holdWhile: waits for a running
+ * checkpoint of the thread, keeps the next from starting) and checkpoints itself, so the next
+ * commit starts the WAL over, as SQLite's own checkpoint would have done without the thread.
  *
  * Measured (paced benchmark, 3 alternating pairs, docs/BENCHMARKS.md, issue 10): latency p99
  * 4.8 / 5.3 / 5.2 ms without the thread, 3.8 / 3.2 / 3.8 ms with it. A design that also turned
@@ -39,11 +49,13 @@ const SLOT = { state: 0, checkpoints: 1, failures: 2, ready: 3 } as const;
 const SLOTS = 4;
 /**
  * Values of SLOT.state, moved only by compare-and-exchange. The thread opens its connection only
- * after moving `starting` to `idle`, and begins a checkpoint only by moving `idle` to `busy`;
+ * after moving `starting` to `idle`, and reads or checkpoints only after moving `idle` to `busy`;
  * stop() moves `starting` straight to `closed` (the thread then never opens its connection) or
  * `idle` to `stopping`, and then waits for the thread to close its connection (`closed`).
+ * holdWhile() moves `idle` to `held` while the owner checkpoints itself, and back: the thread
+ * begins no checkpoint meanwhile and looks again at its next poll.
  */
-const STATE = { starting: 0, idle: 1, busy: 2, stopping: 3, closed: 4 } as const;
+const STATE = { starting: 0, idle: 1, busy: 2, stopping: 3, closed: 4, held: 5 } as const;
 
 interface ThreadData {
   path: string;
@@ -75,26 +87,36 @@ function checkpointerThread(): void {
     const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     let version = dataVersion.get()!['data_version'];
     Atomics.store(shared, slot.ready, 1);
-    while (Atomics.load(shared, slot.state) !== state.stopping) {
-      Atomics.wait(shared, slot.state, state.idle, data.pollMs);
-      let current: unknown;
+    for (;;) {
+      const now = Atomics.load(shared, slot.state);
+      if (now === state.stopping) break;
+      // idle or held: sleep until the next poll (or until stop() or the owner's release).
+      Atomics.wait(shared, slot.state, now, data.pollMs);
+      // Looks and checkpoints only while `busy`, so that holdWhile(), waiting for `idle`, also
+      // waits for a look: then no snapshot of this connection can keep the owner's next commit
+      // from starting the WAL over (a read that begins once the WAL is fully copied uses none).
+      const was = Atomics.compareExchange(shared, slot.state, state.idle, state.busy);
+      if (was === state.held) continue; // the owner is checkpointing: look again at the next poll
+      if (was !== state.idle) break;
       try {
-        current = dataVersion.get()!['data_version'];
-      } catch {
-        // An I/O error reading the header: look again at the next poll rather than die.
-        Atomics.add(shared, slot.failures, 1);
-        continue;
-      }
-      if (current === version) continue;
-      version = current as typeof version;
-      if (Atomics.compareExchange(shared, slot.state, state.idle, state.busy) !== state.idle) break;
-      try {
-        passive.get();
-        Atomics.add(shared, slot.checkpoints, 1);
-      } catch {
-        // Disk full or an I/O error: nothing is lost (the WAL keeps every commit); tried again at
-        // the next commit.
-        Atomics.add(shared, slot.failures, 1);
+        let current: unknown;
+        try {
+          current = dataVersion.get()!['data_version'];
+        } catch {
+          // An I/O error reading the header: look again at the next poll rather than die.
+          Atomics.add(shared, slot.failures, 1);
+          continue;
+        }
+        if (current === version) continue;
+        version = current as typeof version;
+        try {
+          passive.get();
+          Atomics.add(shared, slot.checkpoints, 1);
+        } catch {
+          // Disk full or an I/O error: nothing is lost (the WAL keeps every commit); tried again at
+          // the next commit.
+          Atomics.add(shared, slot.failures, 1);
+        }
       } finally {
         Atomics.compareExchange(shared, slot.state, state.busy, state.idle);
         Atomics.notify(shared, slot.state);
@@ -208,8 +230,44 @@ export class WalCheckpointer {
       }
       const left = deadline - Date.now();
       if (left <= 0) return; // a checkpoint stuck on the disk: the owner goes on without it
-      // busy (a checkpoint runs) or stopping (it is closing): wait for the state to move on.
+      // busy (a look or a checkpoint runs) or stopping (it is closing): wait for the state to move on.
       Atomics.wait(this.shared, SLOT.state, now, left);
+    }
+  }
+
+  /**
+   * Runs `checkpoint` (the owner's own, on its connection) while no checkpoint of the thread runs:
+   * waits, at most STOP_WAIT_MS, for one that is running, and keeps the thread from beginning one
+   * until `checkpoint` returns. False if a checkpoint of the thread was still running at the
+   * deadline (stuck on the disk): `checkpoint` did not run. A thread that is starting (no
+   * connection yet), stopped or dead holds no checkpoint lock: `checkpoint` just runs.
+   */
+  holdWhile(checkpoint: () => void): boolean {
+    const deadline = Date.now() + STOP_WAIT_MS;
+    for (;;) {
+      if (!this.running) {
+        checkpoint();
+        return true;
+      }
+      const now = Atomics.load(this.shared, SLOT.state);
+      if (now === STATE.busy) {
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        Atomics.wait(this.shared, SLOT.state, STATE.busy, left);
+        continue;
+      }
+      if (now !== STATE.idle) {
+        checkpoint();
+        return true;
+      }
+      if (Atomics.compareExchange(this.shared, SLOT.state, STATE.idle, STATE.held) !== STATE.idle) continue;
+      try {
+        checkpoint();
+        return true;
+      } finally {
+        Atomics.compareExchange(this.shared, SLOT.state, STATE.held, STATE.idle);
+        Atomics.notify(this.shared, SLOT.state);
+      }
     }
   }
 

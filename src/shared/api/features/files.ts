@@ -34,10 +34,7 @@ export const uploadRequest = z
   .object({
     /** Client-chosen; the same key resumes the same upload. */
     key: z.string().min(1).max(MAX_CLIENT_ID_CHARS),
-    name: z
-      .string()
-      .min(1)
-      .max(MAX_FILE_NAME_CHARS * 4),
+    name: z.string().min(1).max(MAX_FILE_NAME_CHARS),
     size: byteOffset,
     thumb: z
       .object({

@@ -3,11 +3,12 @@
  *
  * How bytes travel, and why: the chat connection carries only small JSON frames (asking to
  * upload, attaching a finished file to a message). The bytes themselves go over a separate TCP
- * connection to the same port, a *transfer connection*, whose first frame is `upload` or
- * `download` instead of `hello`; after the server's `*_ready` frame the connection carries raw
- * bytes. Chat frames are therefore never queued behind file bytes on one socket (TCP's own flow
- * control paces each transfer), no base64 inflates the data, and one port keeps the firewall
- * story as simple as it is today.
+ * connection to the same host and the server's transfer port (`FileLimits.transferPort` in the
+ * welcome), a *transfer connection*, whose first frame is `upload` or `download` instead of
+ * `hello`; after the server's `*_ready` frame the connection carries raw bytes. Chat frames are
+ * therefore never queued behind file bytes on one socket (TCP's own flow control paces each
+ * transfer), and no base64 inflates the data. The port is a second one because the server serves
+ * transfers in a thread of their own, off the chat event loop (docs/PROTOCOL.md §18.1).
  *
  *   chat connection      file_upload  → { upload: {id, offset} } | { file } (already complete)
  *   transfer connection  upload {credentials, upload, offset} → upload_ready {offset}
@@ -29,8 +30,11 @@ export const MAX_FILES_PER_MESSAGE_CAP = 32;
 /** A thumbnail is a small WebP, JPEG or PNG of at most 800 × 800 pixels, sent inline as base64. */
 export const MAX_THUMB_BYTES = 512 * 1024;
 export const MAX_THUMB_EDGE = 800;
-/** File names as sent: bounded before the server sanitizes them (docs/PROTOCOL.md §18.6). */
-export const MAX_FILE_NAME_CHARS = 255;
+/**
+ * File names as sent: bounded before the server sanitizes them (docs/PROTOCOL.md §18.6), which
+ * trims them to 255 UTF-8 bytes keeping the extension; so a longer name is shortened, not refused.
+ */
+export const MAX_FILE_NAME_CHARS = 1024;
 /** Images above this many pixels get no preview (decoding them would cost too much memory). */
 export const MAX_PREVIEW_PIXELS = 50_000_000;
 /** Largest size a file can announce at all (a server's `maxFileBytes` is what really applies). */

@@ -91,12 +91,13 @@ export function roomsFeature(context: ServerContext, hooks: RoomsHooks) {
           room.members.add(connection);
           connection.rooms.add(room.id);
         }
-        hooks.memberJoined(room, user);
         const page =
           frame.since === undefined
             ? fitPage(store.latest(room.id, Math.min(frame.limit ?? DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE)), 'newest')
             : fitPage(store.after(room.id, frame.since, Math.min(frame.limit ?? MAX_CATCH_UP, MAX_CATCH_UP)), 'oldest');
         reply({ room: roomInfo(room), members: memberList(room), messages: page.messages, hasMore: page.hasMore });
+        // After the reply: what the hook sends (a game's "back") follows the join for the joiner too.
+        hooks.memberJoined(room, user);
       },
     },
     room_leave: {

@@ -90,10 +90,21 @@ export class TransferServer {
     return answered;
   }
 
-  /** Starts the thread and its listener; rejects if the port cannot be bound. */
-  async listen(host: string, port: number): Promise<void> {
-    this.listenAt = { host, port };
-    this.boundPort = await this.startThread();
+  /**
+   * Starts the thread and its listener on `port`, or (undefined) on the port after the chat
+   * port when that is fixed and free, else on any free port. Rejects if a given port cannot be
+   * bound.
+   */
+  async listen(host: string, port: number | undefined, chatPort: number): Promise<void> {
+    const next = chatPort > 0 && chatPort < 65535 ? chatPort + 1 : 0;
+    this.listenAt = { host, port: port ?? next };
+    try {
+      this.boundPort = await this.startThread();
+    } catch (error) {
+      if (port !== undefined || next === 0 || (error as { code?: unknown }).code !== 'EADDRINUSE') throw error;
+      this.listenAt = { host, port: 0 };
+      this.boundPort = await this.startThread();
+    }
     this.listenAt = { host, port: this.boundPort };
   }
 

@@ -26,13 +26,15 @@
  *
  * Limits kept here: connections in all and per address (its own count, the chat port's numbers),
  * the first frame within handshakeTimeoutMs and at most maxFrameBytes, no byte moved for
- * transferIdleTimeoutMs (its clock stands still while the server or the disk holds the transfer),
- * at most WRITE_HIGH_WATER bytes received but not yet written per upload (the sender is paused).
+ * transferIdleTimeoutMs (its clock stands still while the server or a rehash holds the transfer);
+ * what an upload received in one turn of the loop is written before the next, and a download
+ * holds one chunk (DOWNLOAD_CHUNK_BYTES) and its socket's buffer.
+ *
+ * Disk work is synchronous here (writevSync, readSync): the thread has nothing else to do while it
+ * runs, and so it runs at this thread's priority instead of in libuv's pool, which chat shares.
  */
 import { Worker } from 'node:worker_threads';
 
-/** Bytes received but not yet written above which an upload's sender is paused. */
-export const WRITE_HIGH_WATER = 4 * 1024 * 1024;
 /** Bytes read from a blob per chunk of a download. */
 export const DOWNLOAD_CHUNK_BYTES = 256 * 1024;
 /** An upload_finish frame is about 100 bytes; anything longer is not one. */
@@ -95,7 +97,6 @@ export interface TransferThreadLimits {
 interface ThreadData {
   limits: TransferThreadLimits;
   niceness: number;
-  writeHighWater: number;
   downloadChunkBytes: number;
   maxFinishFrameBytes: number;
   closeGraceMs: number;
@@ -108,11 +109,9 @@ interface ThreadData {
 function transferThread(): void {
   type Socket = import('node:net').Socket;
   type Hash = import('node:crypto').Hash;
-  type FileHandle = import('node:fs/promises').FileHandle;
   const net = process.getBuiltinModule('node:net');
   const crypto = process.getBuiltinModule('node:crypto');
   const fs = process.getBuiltinModule('node:fs');
-  const fsp = process.getBuiltinModule('node:fs/promises');
   const threads = process.getBuiltinModule('node:worker_threads');
   const os = process.getBuiltinModule('node:os');
   const port = threads.parentPort!;
@@ -141,63 +140,64 @@ function transferThread(): void {
     }
   };
 
-  /** One upload's bytes: hashed as they arrive and appended to the partial with coalesced writes. */
+  /**
+   * One upload's bytes: hashed as they arrive and appended to the partial, everything that arrived
+   * in one turn of the loop in one `writev`. The writes are synchronous, on purpose: this thread
+   * has nothing else to do meanwhile, and so the disk work runs here, at this thread's priority,
+   * not in libuv's shared pool at chat's. A disk slower than the network holds the loop, so the
+   * sockets are read no faster than the disk writes (TCP pushes back on the senders).
+   */
   class PartialWriter {
     position: number;
     failure: unknown;
-    onDrain: () => void = () => {};
+    onFailure: () => void = () => {};
     readonly hash: Hash;
-    private readonly handle: FileHandle;
+    private readonly fd: number;
     private queue: Buffer[] = [];
-    private queued = 0;
-    private writing: Promise<void> | undefined;
+    private scheduled = false;
 
-    constructor(handle: FileHandle, position: number, hash: Hash) {
-      this.handle = handle;
+    constructor(fd: number, position: number, hash: Hash) {
+      this.fd = fd;
       this.position = position;
       this.hash = hash;
     }
 
-    /** False when the sender should be paused until onDrain. */
-    write(chunk: Buffer): boolean {
-      if (this.failure !== undefined) return true;
+    write(chunk: Buffer): void {
+      if (this.failure !== undefined) return;
       this.hash.update(chunk);
       this.queue.push(chunk);
-      this.queued += chunk.length;
-      this.writing ??= this.pump();
-      return this.queued < data.writeHighWater;
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
     }
 
-    /** Resolves once everything queued is on disk (or a write failed: see `failure`). */
-    async flushed(): Promise<void> {
-      while (this.writing) await this.writing;
-    }
-
-    async close(): Promise<void> {
-      await this.flushed();
-      await this.handle.close().catch(() => {});
-    }
-
-    private async pump(): Promise<void> {
-      try {
-        while (this.queue.length > 0 && this.failure === undefined) {
-          const buffers = this.queue;
-          const bytes = this.queued;
-          this.queue = [];
-          this.queued = 0;
-          const wasFull = bytes >= data.writeHighWater;
-          try {
-            const { bytesWritten } = await this.handle.writev(buffers, this.position);
-            this.position += bytesWritten;
-            // A regular file is written short only at a limit (RLIMIT_FSIZE, a full disk).
-            if (bytesWritten < bytes) this.failure = Object.assign(new Error('short write'), { code: 'ENOSPC' });
-          } catch (error) {
-            this.failure = error;
-          }
-          if (wasFull || this.failure !== undefined) this.onDrain();
+    /** Writes everything queued now. */
+    flush(): void {
+      this.scheduled = false;
+      const buffers = this.queue;
+      this.queue = [];
+      // At most IOV_MAX (1024 on Linux) buffers per writev.
+      for (let i = 0; i < buffers.length && this.failure === undefined; i += 512) {
+        const part = buffers.slice(i, i + 512);
+        const bytes = part.reduce((sum, b) => sum + b.length, 0);
+        try {
+          const written = fs.writevSync(this.fd, part, this.position);
+          this.position += written;
+          // A regular file is written short only at a limit (RLIMIT_FSIZE, a full disk).
+          if (written < bytes) this.failure = Object.assign(new Error('short write'), { code: 'ENOSPC' });
+        } catch (error) {
+          this.failure = error;
         }
-      } finally {
-        this.writing = undefined;
+        if (this.failure !== undefined) this.onFailure();
+      }
+    }
+
+    close(): void {
+      this.flush();
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // already closed
       }
     }
   }
@@ -228,8 +228,6 @@ function transferThread(): void {
     stop: ((code: string, message: string) => void) | undefined;
     /** Runs until the transfer's files are closed and its outcome reported. */
     work: Promise<void>;
-    /** A download's read stream, while it runs. */
-    stream: import('node:fs').ReadStream | undefined;
   }
 
   // Chat first: on Linux a thread has a nice value of its own, so this one yields a contended
@@ -307,7 +305,6 @@ function transferThread(): void {
       holding: false,
       stop: undefined,
       work: Promise.resolve(),
-      stream: undefined,
     };
     transfers.set(transfer.id, transfer);
     let first: Buffer = Buffer.alloc(0);
@@ -358,9 +355,14 @@ function transferThread(): void {
       const known = kept.get(uploadId);
       kept.delete(uploadId);
       const hash = known && known.position === held ? known.hash : await hashFile(path, held);
-      const handle = await fsp.open(path, 'r+');
-      await handle.truncate(held);
-      writer = new PartialWriter(handle, held, hash);
+      const fd = fs.openSync(path, 'r+');
+      try {
+        fs.ftruncateSync(fd, held);
+      } catch (error) {
+        fs.closeSync(fd);
+        throw error;
+      }
+      writer = new PartialWriter(fd, held, hash);
     } catch (error) {
       log('error', 'a partial upload could not be opened', { err: String(error), upload: uploadId });
       transfer.phase = 'reporting';
@@ -384,15 +386,13 @@ function transferThread(): void {
         transfer.holding = true;
         socket.off('data', onData);
         socket.pause();
-        void (async () => {
-          await writer.flushed();
-          const final = outcome();
-          await writer.close();
-          if (final.kind === 'cut' && !final.failed)
-            kept.set(uploadId, { hash: writer.hash, position: writer.position });
-          if (transfer.phase !== 'ended') transfer.phase = 'reporting';
-          post({ t: 'received', id: transfer.id, uploadId, outcome: final });
-        })().finally(resolve);
+        writer.flush();
+        const final = outcome();
+        writer.close();
+        if (final.kind === 'cut' && !final.failed) kept.set(uploadId, { hash: writer.hash, position: writer.position });
+        if (transfer.phase !== 'ended') transfer.phase = 'reporting';
+        post({ t: 'received', id: transfer.id, uploadId, outcome: final });
+        resolve();
       };
       const refuse = (code: UploadRefusalCode, message: string) => report(() => ({ kind: 'refused', code, message }));
       const failed = (): UploadOutcome =>
@@ -420,11 +420,7 @@ function transferThread(): void {
           const take = Math.min(remaining, chunk.length);
           if (take > 0) {
             remaining -= take;
-            if (!writer.write(take === chunk.length ? chunk : chunk.subarray(0, take))) {
-              // The disk is behind: the sender waits, and that is not its idleness.
-              transfer.holding = true;
-              socket.pause();
-            }
+            writer.write(take === chunk.length ? chunk : chunk.subarray(0, take));
           }
           if (remaining > 0) return;
           state = 'finish';
@@ -440,16 +436,7 @@ function transferThread(): void {
         }
         readFinish();
       };
-      writer.onDrain = () => {
-        if (writer.failure !== undefined) {
-          report(failed);
-          return;
-        }
-        if (state === 'raw') {
-          transfer.holding = false;
-          socket.resume();
-        }
-      };
+      writer.onFailure = () => report(failed);
       // Closed, cut, or stopped from outside (cancel, a newer connection, shutdown, idle): what
       // arrived is kept for a resume; the error frame of a stop goes out once it is reported.
       transfer.stop = (code, message) => {
@@ -465,11 +452,16 @@ function transferThread(): void {
     });
   };
 
-  /** `download_ready`, then the range of the blob with back-pressure, then the end. */
+  /**
+   * `download_ready`, then the range of the blob, then the end. One chunk is read (synchronously,
+   * like the uploads' writes, for the same reason) each time the socket has taken the last: a
+   * receiver that stops reading holds one chunk and the socket's buffer, and the idle clock
+   * closes it.
+   */
   const send = async (transfer: Transfer, path: string, offset: number, length: number, ready: object) => {
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await fsp.open(path, 'r');
+      fd = fs.openSync(path, 'r');
     } catch (error) {
       log('error', 'a stored file is missing', { err: String(error), path });
       failSocket(transfer, 'file_not_found', 'No such file');
@@ -477,37 +469,53 @@ function transferThread(): void {
     }
     const { socket } = transfer;
     if (transfer.phase === 'ended' || socket.destroyed) {
-      await handle.close();
+      fs.closeSync(fd);
       return;
     }
     transfer.phase = 'sending';
     socket.write(encodeFrame(ready));
-    socket.resume(); // a downloader sends nothing more; whatever it sends is dropped
-    socket.removeAllListeners('data');
-    socket.on('data', () => {});
+    socket.on('data', () => {}); // a downloader sends nothing more; whatever it sends is dropped
+    socket.resume();
     transfer.holding = false; // from here on, only the receiver can hold it up
-    if (length === 0) {
-      await handle.close();
-      endSocket(transfer);
-      return;
-    }
-    const stream = handle.createReadStream({
-      start: offset,
-      end: offset + length - 1,
-      highWaterMark: data.downloadChunkBytes,
-    });
-    transfer.stream = stream;
+    const end = offset + length;
+    let position = offset;
     await new Promise<void>((resolve) => {
-      stream.on('data', () => (transfer.lastProgressAt = Date.now()));
-      stream.on('error', (error) => {
-        log('error', 'reading a stored file failed', { err: String(error), path });
-        socket.destroy();
-      });
-      stream.on('close', resolve);
-      socket.on('close', () => stream.destroy());
-      // pipe() ends the socket after the last byte, and pauses reading while the socket is full.
-      stream.pipe(socket);
-      transfer.phase = 'ended';
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        fs.closeSync(fd);
+        resolve();
+      };
+      const pump = () => {
+        while (!done && position < end) {
+          const want = Math.min(data.downloadChunkBytes, end - position);
+          const chunk = Buffer.allocUnsafe(want);
+          let got = 0;
+          try {
+            got = fs.readSync(fd, chunk, 0, want, position);
+          } catch (error) {
+            log('error', 'reading a stored file failed', { err: String(error), path });
+          }
+          if (got === 0) {
+            socket.destroy(); // shorter than recorded, or unreadable: the receiver sees a cut
+            return;
+          }
+          position += got;
+          transfer.lastProgressAt = Date.now();
+          if (!socket.write(got === want ? chunk : chunk.subarray(0, got))) {
+            socket.once('drain', pump);
+            return;
+          }
+        }
+        if (!done && position >= end) {
+          transfer.phase = 'ended';
+          socket.end();
+          setTimeout(() => socket.destroy(), data.closeGraceMs).unref();
+        }
+      };
+      socket.once('close', finish);
+      pump();
     });
   };
 
@@ -570,7 +578,7 @@ function transferThread(): void {
       case 'stats': {
         let pendingOutBytes = 0;
         for (const transfer of transfers.values()) {
-          pendingOutBytes += transfer.socket.writableLength + (transfer.stream?.readableLength ?? 0);
+          pendingOutBytes += transfer.socket.writableLength;
         }
         post({ t: 'stats', ask: message.ask, stats: { connections: transfers.size, pendingOutBytes } });
         return;
@@ -620,7 +628,6 @@ export function startTransferThread(limits: TransferThreadLimits): Worker {
   const workerData: ThreadData = {
     limits,
     niceness: TRANSFER_NICENESS,
-    writeHighWater: WRITE_HIGH_WATER,
     downloadChunkBytes: DOWNLOAD_CHUNK_BYTES,
     maxFinishFrameBytes: MAX_FINISH_FRAME_BYTES,
     closeGraceMs: CLOSE_GRACE_MS,

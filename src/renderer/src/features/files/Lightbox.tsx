@@ -49,7 +49,7 @@ function LightboxDialog({ viewer }: { viewer: FileViewer }) {
   const index = images.findIndex((image) => image.file.id === viewer.fileId);
   const current = index >= 0 ? images[index]! : null;
   const server = meta?.server ?? '';
-  const original = useMediaUrl(server, current?.file.id ?? null, 'original');
+  const { url: original, attempt, failed } = useMediaUrl(server, current?.file.id ?? null, 'original');
   const download = useAppState((s) => (current ? (s.downloads[downloadKey(server, current.file.id)] ?? null) : null));
 
   useEffect(() => {
@@ -167,9 +167,10 @@ function LightboxDialog({ viewer }: { viewer: FileViewer }) {
           <Spinner />
         ) : (
           <img
-            key={current.file.id}
+            key={`${current.file.id}|${attempt}`}
             className="lightbox__image"
             src={original}
+            onError={failed}
             alt={name}
             {...(width !== undefined && height !== undefined ? { width, height } : {})}
             draggable={false}

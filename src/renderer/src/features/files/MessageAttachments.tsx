@@ -4,6 +4,7 @@
  * picture is sized from the file's width and height (width/height attributes, which the browser
  * turns into an aspect ratio) before anything loads, so rows never jump.
  */
+import { useEffect, useRef } from 'react';
 import type { FileInfo } from '../../../../shared/protocol/server-frames.ts';
 import { useParley } from '../../hooks/use-parley.ts';
 import type { ConversationKey } from '../conversations/conversation-key.ts';
@@ -42,7 +43,7 @@ export function ImageAttachment({
   gallery?: boolean;
 }) {
   const { store } = useParley();
-  const src = useMediaUrl(server, file.id, file.thumb ? 'thumb' : 'original');
+  const { url: src, attempt, failed } = useMediaUrl(server, file.id, file.thumb ? 'thumb' : 'original');
   const max = gallery ? GALLERY : SINGLE;
   const box = previewBox(file.width ?? file.thumb?.width, file.height ?? file.thumb?.height, max.width, max.height);
   const name = displayFileName(file.name);
@@ -58,6 +59,7 @@ export function ImageAttachment({
         <Placeholder width={box.width} height={box.height} />
       ) : (
         <img
+          key={attempt}
           className="attachment__image"
           src={src}
           alt=""
@@ -66,6 +68,7 @@ export function ImageAttachment({
           loading="lazy"
           decoding="async"
           draggable={false}
+          onError={failed}
         />
       )}
     </button>
@@ -73,16 +76,31 @@ export function ImageAttachment({
 }
 
 export function VideoAttachment({ server, file }: { server: string; file: FileInfo }) {
-  const poster = useMediaUrl(server, file.thumb ? file.id : null, 'thumb');
-  const src = useMediaUrl(server, file.id, 'original');
+  const { url: poster } = useMediaUrl(server, file.thumb ? file.id : null, 'thumb');
+  const { url: src, attempt, failed } = useMediaUrl(server, file.id, 'original');
   const box = previewBox(file.width ?? file.thumb?.width, file.height ?? file.thumb?.height);
   const name = displayFileName(file.name);
+  const element = useRef<HTMLVideoElement>(null);
+  // Whether the person pressed play (and where the video was) when its URL failed: once a new
+  // URL comes, the video goes on from there instead of waiting for another click.
+  const wanted = useRef({ playing: false, resume: null as number | null });
+  useEffect(() => {
+    const video = element.current;
+    const resume = wanted.current.resume;
+    if (!video || resume === null || src === null) return;
+    wanted.current.resume = null;
+    video.load();
+    if (resume > 0) video.currentTime = resume;
+    void video.play().catch(() => {});
+  }, [src, attempt]);
   return (
     <figure className="attachment attachment--video">
       {src === null ? (
         <Placeholder width={box.width} height={box.height} />
       ) : (
         <video
+          key={attempt}
+          ref={element}
           className="attachment__video"
           controls
           preload="none"
@@ -90,6 +108,13 @@ export function VideoAttachment({ server, file }: { server: string; file: FileIn
           width={box.width}
           height={box.height}
           src={src}
+          onPlay={() => (wanted.current.playing = true)}
+          onPause={() => (wanted.current.playing = false)}
+          onError={() => {
+            const video = element.current;
+            if (wanted.current.playing && video) wanted.current.resume = video.currentTime;
+            failed();
+          }}
           aria-label={`Video ${name}`}
           {...(poster !== null ? { poster } : {})}
         />

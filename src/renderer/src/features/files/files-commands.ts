@@ -397,3 +397,13 @@ export function mediaUrl(
   }
   return url;
 }
+
+/**
+ * Forgets the URL asked for this file and variant, so that the next `mediaUrl` asks the API
+ * again. A browser tab's URLs name its WebSocket session (docs/PROTOCOL.md has nothing to do with
+ * it: the gateway's /api/files/<tab token>/…), which ends when the connection does: after a
+ * reconnect the old URLs answer 404 until they are asked for again.
+ */
+export function forgetMediaUrl(api: ParleyApi, server: string, fileId: string, variant: 'original' | 'thumb'): void {
+  mediaUrls.get(api)?.delete(`${server}|${fileId}|${variant}`);
+}
