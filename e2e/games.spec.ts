@@ -205,6 +205,13 @@ test('games: Ada beats Bob at tic-tac-toe while Cy watches; the rematch is a dra
   await expect(games(dee).last().getByText('Draw', { exact: true })).toBeVisible();
   await shoot(dee.page, 'games-phone');
   expect(await accessibilityProblems(dee.page), 'accessibility, phone').toEqual([]);
+  // The challenge dialog fits a phone too.
+  await dee.page.getByRole('button', { name: 'Play tic-tac-toe' }).click();
+  const phoneDialog = dee.page.getByRole('dialog', { name: 'Play tic-tac-toe' });
+  await expect(phoneDialog.getByRole('combobox', { name: 'Opponent' })).toBeVisible();
+  await shoot(dee.page, 'games-phone-challenge');
+  await phoneDialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(phoneDialog).toBeHidden();
 });
 
 test('games: a player whose page drops on their turn has a countdown everyone sees, until they are back', async ({
