@@ -30,6 +30,10 @@ import type {
 import { ApiError } from '../../src/shared/api/proxy.ts';
 import { serverKeyOf } from '../../src/shared/api/contract.ts';
 import { FILE_ARGS } from '../../src/shared/api/features/files.ts';
+import { GAME_ARGS, type GameInfo, type GamePage, type ScoreRow } from '../../src/shared/api/features/games.ts';
+import { isOpenGame, type GameResultOf } from '../../src/shared/games/game-machine.ts';
+import { scoreboard } from '../../src/shared/games/results.ts';
+import { tttMachine } from '../../src/shared/games/tic-tac-toe.ts';
 import type {
   ChatMessage,
   DmSummary,
@@ -343,6 +347,10 @@ export class FakeApi implements ParleyApi {
     const info = this.rooms.find((r) => r.id === roomId);
     if (!info) throw new ApiError('room_not_found', 'No room has this id.');
     const all = this.roomMessages.get(roomId) ?? [];
+    // The session lists a joined room's games and emits them (after the join's answer).
+    if ([...this.games.values()].some((g) => g.room === roomId)) {
+      setTimeout(() => this.emit('roomGames', { server: args[0], room: roomId, page: this.gamePage(roomId) }), 0);
+    }
     return { room: { ...info }, members: [...this.members], messages: all.slice(-50), hasMore: all.length > 50 };
   }
 
@@ -566,19 +574,136 @@ export class FakeApi implements ParleyApi {
     return { ...this.fileSettings };
   }
 
-  // Games: placeholders that reject until the games UI's fake lands (the record shows the call).
-  private gamesNotYet(call: string, args: unknown[]): Promise<never> {
-    this.record(call, args);
-    return Promise.reject(new ApiError('not_supported', 'Games are not faked yet'));
+  // Games: the real state machine of src/shared/games, as a server would run it, for one room
+  // server. Our calls act as ME; tests act as others with `gameAs`. Every change is emitted as
+  // `gameChanged`, like the session does.
+  games = new Map<string, GameInfo>();
+  private gameCounter = 0;
+  private readonly machine = tttMachine();
+
+  private roomGamesOf(room: string, except?: string): GameInfo[] {
+    return [...this.games.values()].filter((g) => g.room === room && g.id !== except && isOpenGame(g));
   }
-  inviteGame = (...args: unknown[]) => this.gamesNotYet('inviteGame', args);
-  acceptGame = (...args: unknown[]) => this.gamesNotYet('acceptGame', args);
-  declineGame = (...args: unknown[]) => this.gamesNotYet('declineGame', args);
-  playMove = (...args: unknown[]) => this.gamesNotYet('playMove', args);
-  resignGame = (...args: unknown[]) => this.gamesNotYet('resignGame', args);
-  rematchGame = (...args: unknown[]) => this.gamesNotYet('rematchGame', args);
-  listGames = (...args: unknown[]) => this.gamesNotYet('listGames', args);
-  gameScores = (...args: unknown[]) => this.gamesNotYet('gameScores', args);
+
+  /** Stores and emits a game the machine produced, or rejects with its refusal code. */
+  private gameOutcome(server: string, result: GameResultOf<GameInfo>): GameInfo {
+    if (!result.ok) throw new ApiError(result.code, `refused: ${result.code}`);
+    const before = this.games.get(result.game.id);
+    this.games.set(result.game.id, result.game);
+    if (before?.version !== result.game.version) {
+      this.emit('gameChanged', { server, room: result.game.room, game: result.game, serverTime: Date.now() });
+    }
+    return result.game;
+  }
+
+  private gameIn(room: string, id: string): GameInfo {
+    const game = this.games.get(id);
+    if (!game || game.room !== room) throw new ApiError('game_not_found', 'No such game');
+    return this.machine.settle(game, Date.now());
+  }
+
+  /** `by` invites `opponent` (user refs; the opponent must be a member). */
+  gameInvite(server: string, room: string, by: UserRef, opponent: string, side: 'x' | 'o' | 'random'): GameInfo {
+    const invitee = this.members.find((m) => m.id === opponent);
+    if (!invitee || opponent === by.id) throw new ApiError('game_opponent_invalid', 'Not a member');
+    const result = this.machine.invite(
+      { id: `g_${++this.gameCounter}`, room, inviter: by, invitee, side, now: Date.now(), random: () => 0.25 },
+      this.roomGamesOf(room),
+    );
+    return this.gameOutcome(server, result);
+  }
+
+  /** Another user's request on a game, as the server would judge it. */
+  gameAs(
+    user: string,
+    id: string,
+    action: { type: 'accept' | 'decline' | 'resign' | 'rematch' } | { type: 'move'; cell: number; move?: number },
+    server = SERVER,
+  ): GameInfo {
+    const game = this.games.get(id);
+    if (!game) throw new ApiError('game_not_found', 'No such game');
+    const now = Date.now();
+    const current = this.machine.settle(game, now);
+    const others = this.roomGamesOf(game.room, id);
+    if (action.type === 'rematch') {
+      const result = this.machine.rematch(current, { id: `g_${++this.gameCounter}`, by: user, now }, others);
+      return this.gameOutcome(server, result);
+    }
+    const event =
+      action.type === 'move'
+        ? { type: 'move' as const, by: user, move: action.cell, moveNumber: action.move ?? current.nextMove, now }
+        : { type: action.type, by: user, now };
+    return this.gameOutcome(server, this.machine.apply(current, event, others));
+  }
+
+  async inviteGame(...args: [server: string, room: string, opponent: string, side: 'x' | 'o' | 'random']) {
+    GAME_ARGS.inviteGame.parse(args);
+    this.record('inviteGame', args);
+    this.throwIfFailing('inviteGame');
+    return this.gameInvite(args[0], args[1], ME, args[2], args[3]);
+  }
+
+  async acceptGame(...args: [server: string, room: string, game: string]) {
+    return this.myGameCall('acceptGame', args, { type: 'accept' });
+  }
+
+  async declineGame(...args: [server: string, room: string, game: string]) {
+    return this.myGameCall('declineGame', args, { type: 'decline' });
+  }
+
+  async resignGame(...args: [server: string, room: string, game: string]) {
+    return this.myGameCall('resignGame', args, { type: 'resign' });
+  }
+
+  async rematchGame(...args: [server: string, room: string, game: string]) {
+    return this.myGameCall('rematchGame', args, { type: 'rematch' });
+  }
+
+  async playMove(...args: [server: string, room: string, game: string, cell: number, move: number]) {
+    GAME_ARGS.playMove.parse(args);
+    this.record('playMove', args);
+    this.throwIfFailing('playMove');
+    this.gameIn(args[1], args[2]);
+    return this.gameAs(ME.id, args[2], { type: 'move', cell: args[3], move: args[4] }, args[0]);
+  }
+
+  private myGameCall(
+    name: 'acceptGame' | 'declineGame' | 'resignGame' | 'rematchGame',
+    args: [server: string, room: string, game: string],
+    action: { type: 'accept' | 'decline' | 'resign' | 'rematch' },
+  ): GameInfo {
+    GAME_ARGS[name].parse(args);
+    this.record(name, args);
+    this.throwIfFailing(name);
+    this.gameIn(args[1], args[2]);
+    return this.gameAs(ME.id, args[2], action, args[0]);
+  }
+
+  async listGames(...args: [server: string, room: string, page?: { before: string }]): Promise<GamePage> {
+    GAME_ARGS.listGames.parse(args);
+    this.record('listGames', args);
+    this.throwIfFailing('listGames');
+    return this.gamePage(args[1]);
+  }
+
+  /** The room's games as `game_list` answers its first page. */
+  gamePage(room: string): GamePage {
+    const now = Date.now();
+    const all = [...this.games.values()].filter((g) => g.room === room).map((g) => this.machine.settle(g, now));
+    return {
+      open: all.filter((g) => isOpenGame(g)),
+      ended: all.filter((g) => !isOpenGame(g)).sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0)),
+      hasMore: false,
+      serverTime: now,
+    };
+  }
+
+  async gameScores(...args: [server: string, room: string]): Promise<ScoreRow[]> {
+    GAME_ARGS.gameScores.parse(args);
+    this.record('gameScores', args);
+    this.throwIfFailing('gameScores');
+    return scoreboard([...this.games.values()].filter((g) => g.room === args[1]));
+  }
 
   async openLink(url: string): Promise<void> {
     this.record('openLink', [url]);

@@ -6,6 +6,7 @@ import type { ParleyApi, Unsubscribe } from '../../../shared/api/contract.ts';
 import type { PageLink } from '../api/get-api.ts';
 import { dmEvents } from '../features/dms/dms-events.ts';
 import { fileEvents } from '../features/files/files-events.ts';
+import { gameEvents } from '../features/games/games-events.ts';
 import { hostingEvents } from '../features/hosting/hosting-events.ts';
 import { memberEvents } from '../features/members/members-events.ts';
 import { messageEvents } from '../features/messages/messages-events.ts';
@@ -28,6 +29,7 @@ export const FEATURE_EVENTS: readonly EventWiring[] = [
   hostingEvents,
   nearbyEvents,
   updateEvents,
+  gameEvents,
 ];
 
 /** Wires the API's (and the page link's) events to the store; returns the unsubscribe. */

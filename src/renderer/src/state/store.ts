@@ -9,6 +9,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { initialHostingState, type HostingState } from '../features/hosting/hosting-slice.ts';
 import { initialConversationsState, type ConversationsState } from '../features/conversations/conversations-slice.ts';
 import { initialFilesState, type FilesState } from '../features/files/files-slice.ts';
+import { initialGamesState, type GamesState } from '../features/games/games-slice.ts';
 import { initialMembersState, type MembersState } from '../features/members/members-slice.ts';
 import { initialNearbyState, type NearbyState } from '../features/nearby/nearby-slice.ts';
 import { initialServersState, type ServersState } from '../features/servers/servers-slice.ts';
@@ -22,6 +23,7 @@ export type AppState = SettingsState &
   ConversationsState &
   MembersState &
   FilesState &
+  GamesState &
   UiState;
 export type AppStore = StoreApi<AppState>;
 
@@ -34,6 +36,7 @@ export function initialAppState(): AppState {
     ...initialConversationsState(),
     ...initialMembersState(),
     ...initialFilesState(),
+    ...initialGamesState(),
     ...initialUiState(),
   };
 }

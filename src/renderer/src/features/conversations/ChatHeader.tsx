@@ -9,6 +9,7 @@ import { drawerChanged, membersToggled } from '../../state/ui-slice.ts';
 import { TopBar } from '../../components/app/TopBar.tsx';
 import { Avatar } from '../../components/common/Avatar.tsx';
 import { Icon } from '../../components/common/Icon.tsx';
+import { ScoreboardButton } from '../games/GameButtons.tsx';
 
 export function ChatHeader({ meta }: { meta: ConversationMeta }) {
   const { api, store } = useParley();
@@ -19,6 +20,7 @@ export function ChatHeader({ meta }: { meta: ConversationMeta }) {
 
   const actions = (
     <>
+      {isRoom && <ScoreboardButton conversation={meta.key} />}
       {isRoom && (
         <button
           type="button"

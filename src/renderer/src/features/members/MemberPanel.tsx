@@ -7,6 +7,7 @@ import { selectActiveKey, selectConversation, selectMembers } from '../../state/
 import { drawerChanged } from '../../state/ui-slice.ts';
 import { Avatar } from '../../components/common/Avatar.tsx';
 import { Icon } from '../../components/common/Icon.tsx';
+import { ChallengeMemberButton } from '../games/GameButtons.tsx';
 
 /**
  * Presence is live only while connected: otherwise the list is what the server last told us, and
@@ -99,6 +100,9 @@ export function MemberPanel({ narrow }: { narrow: boolean }) {
                 {user.id === selfId && <span className="member__you">you</span>}
                 <span className="visually-hidden">, send a direct message</span>
               </button>
+              {meta.kind === 'room' && user.id !== selfId && (
+                <ChallengeMemberButton conversation={meta.key} user={user} />
+              )}
             </li>
           ))}
         </ul>

@@ -27,6 +27,7 @@ import { AttachButton } from '../files/AttachButton.tsx';
 import { ComposerTray } from '../files/ComposerTray.tsx';
 import { addFilesToTray, sendWithFiles } from '../files/files-commands.ts';
 import { EMPTY_TRAY } from '../files/files-slice.ts';
+import { PlayButton } from '../games/GameButtons.tsx';
 
 /** Show the remaining characters from this share of the limit on. */
 const COUNT_FROM = 0.9;
@@ -155,6 +156,7 @@ export function Composer({ meta }: { meta: ConversationMeta }) {
           onKeyDown={onKeyDown}
           onPaste={onPaste}
         />
+        <PlayButton meta={meta} />
         <button
           type="submit"
           className="composer__send"

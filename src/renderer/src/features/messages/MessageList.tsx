@@ -18,9 +18,11 @@ import type { ConversationMeta } from '../conversations/conversations-slice.ts';
 import { toastShown } from '../../state/ui-slice.ts';
 import { Icon } from '../../components/common/Icon.tsx';
 import { Spinner } from '../../components/common/Spinner.tsx';
-import { itemKey, type ListItem } from './list-items.ts';
+import { itemKey, itemTime, type ListItem } from './list-items.ts';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.tsx';
 import { TimelineRow, type RowContext } from './TimelineRow.tsx';
+import { EMPTY_GAMES } from '../games/games-slice.ts';
+import { useFirstItemIndex, withGames } from '../games/game-timeline.ts';
 
 interface ListContext {
   items: ListItem[];
@@ -83,6 +85,8 @@ function renderItem(index: number, item: ListItem, context: ListContext) {
   return <TimelineRow item={item} previous={context.items[index - context.firstItemIndex - 1]} context={context.row} />;
 }
 
+const isGameItem = (item: ListItem): boolean => item.kind === 'game';
+
 const BOTTOM_SLACK_PX = 80;
 
 /**
@@ -120,6 +124,7 @@ function useStickToBottom(virtuoso: RefObject<VirtuosoHandle | null>) {
 export function MessageList({ meta }: { meta: ConversationMeta }) {
   const { api, store } = useParley();
   const timeline = useAppState(selectTimeline(meta.key));
+  const games = useAppState((s) => s.games[meta.key] ?? EMPTY_GAMES);
   const server = useAppState(selectServer(meta.server));
   const displayName = useAppState((s) => s.displayName) ?? 'You';
   const platform = useAppState((s) => s.appInfo?.platform ?? 'web');
@@ -139,10 +144,11 @@ export function MessageList({ meta }: { meta: ConversationMeta }) {
         .map((pending): ListItem => ({ kind: 'pending', pending })),
     [timeline.pending],
   );
-  const items = useMemo(
-    () => (pendingItems.length === 0 ? timeline.items : (timeline.items as ListItem[]).concat(pendingItems)),
-    [timeline.items, pendingItems],
-  );
+  const items = useMemo(() => {
+    const withRoomGames: ListItem[] = withGames<ListItem>(timeline.items, games, itemTime);
+    return pendingItems.length === 0 ? withRoomGames : withRoomGames.concat(pendingItems);
+  }, [timeline.items, games, pendingItems]);
+  const firstItemIndex = useFirstItemIndex(items, timeline.firstItemIndex, (item) => itemKey(item, self), isGameItem);
 
   const onOpenLink = useCallback(
     (url: string) => {
@@ -171,7 +177,7 @@ export function MessageList({ meta }: { meta: ConversationMeta }) {
   const context = useMemo<ListContext>(
     () => ({
       items,
-      firstItemIndex: timeline.firstItemIndex,
+      firstItemIndex,
       row,
       meta,
       loading: timeline.loading,
@@ -179,7 +185,7 @@ export function MessageList({ meta }: { meta: ConversationMeta }) {
       error: timeline.error,
       onLoadOlder,
     }),
-    [items, timeline.firstItemIndex, row, meta, timeline.loading, timeline.hasMore, timeline.error, onLoadOlder],
+    [items, firstItemIndex, row, meta, timeline.loading, timeline.hasMore, timeline.error, onLoadOlder],
   );
 
   // Sending a message takes you to the end, wherever you were reading.
@@ -221,7 +227,7 @@ export function MessageList({ meta }: { meta: ConversationMeta }) {
         tabIndex={0}
         data={items}
         context={context}
-        firstItemIndex={timeline.firstItemIndex}
+        firstItemIndex={firstItemIndex}
         initialTopMostItemIndex={{ index: 'LAST', align: 'end' }}
         computeItemKey={(_index, item) => itemKey(item, self)}
         itemContent={renderItem}

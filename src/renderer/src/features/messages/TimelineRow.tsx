@@ -6,6 +6,7 @@ import { continuesGroup, itemTime, startsNewDay, type ListItem } from './list-it
 import { DaySeparator } from './DaySeparator.tsx';
 import { MessageRow } from './MessageRow.tsx';
 import { NoticeRow } from './NoticeRow.tsx';
+import { GameCard } from '../games/GameCard.tsx';
 
 export interface RowContext {
   self: UserRef;
@@ -31,6 +32,8 @@ export const TimelineRow = memo(function TimelineRow({
   let body;
   if (item.kind === 'notice') {
     body = <NoticeRow text={item.text} ts={item.ts} />;
+  } else if (item.kind === 'game') {
+    body = <GameCard server={context.server} conversation={context.conversation} id={item.id} />;
   } else {
     const own = item.kind === 'pending' || item.message.from === context.self.id;
     body = (

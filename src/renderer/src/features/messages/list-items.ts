@@ -5,8 +5,9 @@
 import type { UserRef } from '../../../../shared/protocol/server-frames.ts';
 import { dayNumber } from '../../lib/format-time.ts';
 import type { PendingMessage, TimelineItem } from '../conversations/timeline.ts';
+import type { GameListItem } from '../games/game-timeline.ts';
 
-export type ListItem = TimelineItem | { kind: 'pending'; pending: PendingMessage };
+export type ListItem = TimelineItem | { kind: 'pending'; pending: PendingMessage } | GameListItem;
 
 /** Consecutive messages by the same sender within this time read as one block. */
 const GROUP_WINDOW_MS = 5 * 60_000;
@@ -16,6 +17,7 @@ export function itemTime(item: ListItem): number {
     case 'message':
       return item.message.ts;
     case 'notice':
+    case 'game':
       return item.ts;
     case 'pending':
       return item.pending.createdAt;
@@ -29,6 +31,7 @@ export function itemSender(item: ListItem, self: UserRef): UserRef | null {
     case 'pending':
       return self;
     case 'notice':
+    case 'game':
       return null;
   }
 }
@@ -42,6 +45,8 @@ export function itemKey(item: ListItem, self: UserRef): string {
       return `m:${self.id}:${item.pending.msgId}`;
     case 'notice':
       return item.id;
+    case 'game':
+      return `g:${item.id}`;
   }
 }
 
