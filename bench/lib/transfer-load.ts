@@ -18,6 +18,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { createCipheriv, randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FileInfo } from '../../src/shared/protocol/server-frames.ts';
@@ -27,6 +28,23 @@ import type { ClientArgs, FromTransferClient, ToTransferClient } from './transfe
 const CHILD = resolve(import.meta.dirname, 'transfer-client.ts');
 const START_TIMEOUT_MS = 30_000;
 export const USERS_NICE = Number(process.env['PARLEY_BENCH_TRANSFER_USERS_NICE'] ?? 19);
+
+/** Sets the nice value of every thread of `pid` (Linux: /proc/<pid>/task); elsewhere the process's. */
+function reniceThreads(pid: number, nice: number): void {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return;
+  }
+  for (const tid of tids) {
+    try {
+      setPriority(Number(tid), nice);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+}
 
 export interface UploadResult {
   file: FileInfo;
@@ -66,7 +84,7 @@ export class TransferUser {
     // No inherited flags (bench/profile.ts's --cpu-prof is for the server): a user is load.
     const child = fork(CHILD, [JSON.stringify(args)], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     trackChild(child);
-    if (USERS_NICE !== 0) setPriority(child.pid!, USERS_NICE);
+    if (USERS_NICE !== 0) setPriority(child.pid!, USERS_NICE); // its main thread, at once
     const user = new TransferUser(args.name, child);
     const ready = new Promise<void>((resolvePromise, reject) => {
       const timer = setTimeout(
@@ -87,6 +105,9 @@ export class TransferUser {
     });
     try {
       await ready;
+      // Every thread of it: on Linux a nice value is per thread, and Node's platform threads
+      // (the GC's helpers, libuv's pool) started before the line above kept the old one.
+      if (USERS_NICE !== 0) reniceThreads(child.pid!, USERS_NICE);
     } catch (error) {
       await user.stop();
       throw error;

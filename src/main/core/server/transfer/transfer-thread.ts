@@ -487,10 +487,18 @@ function transferThread(): void {
         fs.closeSync(fd);
         resolve();
       };
+      // Two chunk buffers per download, each reused once the socket has written it: no garbage
+      // per chunk, so this thread's collections (whose helpers are not niced) stay rare.
+      const chunks = [Buffer.allocUnsafe(data.downloadChunkBytes), Buffer.allocUnsafe(data.downloadChunkBytes)];
+      const free = [true, true];
+      let draining = false;
+      let sent = false;
       const pump = () => {
-        while (!done && position < end) {
-          const want = Math.min(data.downloadChunkBytes, end - position);
-          const chunk = Buffer.allocUnsafe(want);
+        while (!done && position < end && !draining) {
+          const index = free.indexOf(true);
+          if (index < 0) return; // a write's callback pumps again
+          const chunk = chunks[index]!;
+          const want = Math.min(chunk.length, end - position);
           let got = 0;
           try {
             got = fs.readSync(fd, chunk, 0, want, position);
@@ -503,12 +511,21 @@ function transferThread(): void {
           }
           position += got;
           transfer.lastProgressAt = Date.now();
-          if (!socket.write(got === want ? chunk : chunk.subarray(0, got))) {
-            socket.once('drain', pump);
-            return;
+          free[index] = false;
+          const more = socket.write(got === chunk.length ? chunk : chunk.subarray(0, got), () => {
+            free[index] = true;
+            pump();
+          });
+          if (!more) {
+            draining = true;
+            socket.once('drain', () => {
+              draining = false;
+              pump();
+            });
           }
         }
-        if (!done && position >= end) {
+        if (!done && !sent && position >= end && free.every(Boolean)) {
+          sent = true; // all written: the close that follows releases the file
           transfer.phase = 'ended';
           socket.end();
           setTimeout(() => socket.destroy(), data.closeGraceMs).unref();
