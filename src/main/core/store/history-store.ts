@@ -101,6 +101,15 @@ export const IDLE_CHECKPOINT_MS = 1000;
  */
 export const WAL_AUTOCHECKPOINT_PAGES = 1000;
 
+/**
+ * While the checkpointer thread runs, SQLite's own checkpoint is off (it was an fsync on the event
+ * loop, and under disk load such fsyncs take tens of ms: chat waited behind them). The thread
+ * copies the WAL every CHECKPOINT_POLL_MS and the next commit starts it over, so it stays near
+ * WAL_AUTOCHECKPOINT_PAGES; only past this many pages (the thread not keeping up) does this
+ * connection checkpoint itself (boundWal), as a last resort.
+ */
+export const WAL_HARD_LIMIT_PAGES = 4 * WAL_AUTOCHECKPOINT_PAGES;
+
 /** Bytes of a WAL file of `frames` pages: a 32-byte header, then each page with a 24-byte header. */
 export function walFileBytes(frames: number, pageSize: number): number {
   return 32 + frames * (pageSize + 24);
@@ -179,18 +188,19 @@ export class HistoryStore {
   /** The history size cap in bytes (0: none), and the page size it is measured in. */
   private readonly capBytes: number;
   private readonly pageSize: number;
-  /** A WAL file longer than this holds more than WAL_AUTOCHECKPOINT_PAGES pages (see boundWal). */
-  private readonly walLimitBytes: number;
+  /** A WAL file longer than this holds more than WAL_HARD_LIMIT_PAGES pages (see boundWal). */
+  private readonly walHardLimitBytes: number;
 
   private constructor(path: string, db: DatabaseSync, capBytes: number) {
     this.path = path;
     this.db = db;
     this.capBytes = capBytes;
     this.pageSize = (db.prepare('PRAGMA page_size').get() as Row)['page_size'] as number;
-    this.walLimitBytes = walFileBytes(WAL_AUTOCHECKPOINT_PAGES, this.pageSize);
-    // When the WAL starts over, its file is cut back to that length (SQLite does it in the first
-    // commit after): then the file is longer only while the WAL holds more pages (boundWal).
-    db.exec(`PRAGMA journal_size_limit = ${this.walLimitBytes}`);
+    this.walHardLimitBytes = walFileBytes(WAL_HARD_LIMIT_PAGES, this.pageSize);
+    // When the WAL starts over, its file is cut back to WAL_AUTOCHECKPOINT_PAGES pages (SQLite
+    // does it in the first commit after), so a burst does not leave a large file behind, and a
+    // file longer than the hard limit means the WAL holds that many pages now (boundWal).
+    db.exec(`PRAGMA journal_size_limit = ${walFileBytes(WAL_AUTOCHECKPOINT_PAGES, this.pageSize)}`);
     this.files = new FileRecords(db, () => this.wrote());
     this.games = new GameRecords(db, () => this.wrote());
     const cols = 'conv, seq, ts, sender, sender_name, recipient, text, msg_id, attachments';
@@ -255,8 +265,8 @@ export class HistoryStore {
     // never keeps MBs of WAL on a small disk. Checkpointing more often (every 256 pages, with a
     // journal_size_limit) was measured: it doubled the one-hop p99, each checkpoint being an fsync
     // on the event loop (docs/BENCHMARKS.md, issue 9). Since issue 10 a worker thread does the
-    // copying in the background (startCheckpointer), so that checkpoint finds little left to do;
-    // when the thread's checkpoint made SQLite's give up, boundWal() catches up.
+    // copying in the background (startCheckpointer), and while it runs SQLite's own checkpoint is
+    // off (WAL_HARD_LIMIT_PAGES says why; boundWal is the last resort). Without the thread, this.
     db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     try {
       migrate(db, MIGRATIONS, path);
@@ -284,6 +294,8 @@ export class HistoryStore {
   private startCheckpointer(options: HistoryStoreOptions): void {
     const warn = (error: unknown) => {
       this.checkpointer = undefined;
+      // SQLite's own checkpoint bounds the WAL again.
+      if (this.db.isOpen) this.db.exec(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       options.onWarning?.('the WAL checkpointer thread failed: WAL checkpoints run on the event loop', error);
     };
     try {
@@ -292,6 +304,7 @@ export class HistoryStore {
         synchronous: options.synchronous === 'full' ? 'FULL' : 'NORMAL',
         onDeath: warn,
       });
+      if (this.checkpointer) this.db.exec('PRAGMA wal_autocheckpoint = 0');
     } catch (error) {
       warn(error);
     }
@@ -340,19 +353,17 @@ export class HistoryStore {
   }
 
   /**
-   * Keeps the WAL within SQLite's own bound, which the checkpointer thread can otherwise defeat
-   * (wal-checkpointer.ts): SQLite's checkpoint in a COMMIT gives up at once when the thread's
-   * checkpoint holds the lock, and the WAL only starts over once all of it was copied between two
-   * commits. So after a commit that left the WAL past WAL_AUTOCHECKPOINT_PAGES (its file is then
-   * longer than walLimitBytes: journal_size_limit cut it back when it last started over), this
-   * connection checkpoints it, the thread held off (holdWhile: after waiting for its running
-   * checkpoint), and the next commit starts it over. So the WAL never holds more than
-   * WAL_AUTOCHECKPOINT_PAGES pages plus one commit's, unless another process's reader keeps it.
-   * Costs a stat per commit; the wait only when the WAL had passed the bound, which is when
-   * SQLite's own checkpoint would have blocked this thread before the thread existed.
+   * The last resort of the WAL's bound while the checkpointer thread runs (SQLite's own checkpoint
+   * is off then: WAL_HARD_LIMIT_PAGES). The thread copies the WAL every CHECKPOINT_POLL_MS and the
+   * next commit starts it over, so it normally stays near WAL_AUTOCHECKPOINT_PAGES. When the
+   * thread does not keep up (a slow disk, a long checkpoint) and a commit left the WAL past the
+   * hard limit, this connection checkpoints it, the thread held off (holdWhile: after waiting for
+   * its running checkpoint), and the next commit starts it over. So the WAL never holds more than
+   * WAL_HARD_LIMIT_PAGES pages plus one commit's, unless another process's reader keeps it. Costs
+   * a stat per commit; the wait (an fsync on the event loop) only past the hard limit.
    */
   private boundWal(): void {
-    if (this.db.isTransaction || this.walBytes() <= this.walLimitBytes) return;
+    if (!this.checkpointer || this.db.isTransaction || this.walBytes() <= this.walHardLimitBytes) return;
     const passive = () => this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
     try {
       if (this.checkpointer) this.checkpointer.holdWhile(passive);

@@ -6,23 +6,15 @@
  * asks `PRAGMA data_version` whether anything was committed since it last looked, and if so runs
  * `wal_checkpoint(PASSIVE)`, which copies what it can without waiting for or blocking the writer.
  *
- * SQLite's own checkpoint stays on as the bound: when it comes due, the thread has already copied
- * (and synced) nearly everything, so it has almost nothing left to do, and it then lets the WAL
- * start over. Often it does not even come due: a commit that finds the WAL fully copied starts it
- * over by itself. A thread that cannot start or dies only costs the latency it saved (the owner
- * is told, to log it). The idle truncation to 0 bytes stays with the owner (HistoryStore.wrote):
- * when it runs, the thread has nothing to do.
- *
- * But SQLite's own checkpoint does not wait for another one: while the thread's runs (it holds
- * the checkpoint lock), every COMMIT past 1000 pages tries, finds the lock taken and gives up, and
- * the WAL only starts over once a checkpoint has copied all of it between two commits. So without
- * more the WAL grows by everything committed during one checkpoint of the thread: up to 1435
- * pages (5.9 MB) measured in the 400-message test of test/store-faults.test.ts, with the thread
- * descheduled for 60 ms by CPU load, and without any bound in pages on a busy machine or a slow
- * disk. Hence the owner's catch-up (HistoryStore.boundWal): after a commit that left the WAL past
- * 1000 pages it takes the checkpoint turn from the thread (holdWhile: waits for a running
- * checkpoint of the thread, keeps the next from starting) and checkpoints itself, so the next
- * commit starts the WAL over, as SQLite's own checkpoint would have done without the thread.
+ * While the thread runs, SQLite's own checkpoint is off (HistoryStore sets wal_autocheckpoint to
+ * 0): inside a COMMIT it was an fsync on the event loop, tens of ms under disk load. A commit that
+ * finds the WAL fully copied starts it over by itself; under steady load that rarely happens (a
+ * passive checkpoint seldom finishes between two commits), so the owner keeps a hard limit
+ * (HistoryStore.boundWal, WAL_HARD_LIMIT_PAGES): past it, it takes the checkpoint turn from the
+ * thread (holdWhile: waits for a running checkpoint of the thread, keeps the next from starting)
+ * and checkpoints itself, and the next commit starts the WAL over. A thread that cannot start or
+ * dies costs only the latency it saved: the owner is told, logs it and turns SQLite's own
+ * checkpoint back on. The idle truncation to 0 bytes stays with the owner (HistoryStore.wrote).
  *
  * Measured (paced benchmark, 3 alternating pairs, docs/BENCHMARKS.md, issue 10): latency p99
  * 4.8 / 5.3 / 5.2 ms without the thread, 3.8 / 3.2 / 3.8 ms with it. A design that also turned
