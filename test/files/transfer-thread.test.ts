@@ -91,6 +91,41 @@ describe('files: the transfer thread', () => {
     }
   });
 
+  it('lets go of an upload whose connection closed while its partial was being reread', async () => {
+    const first = await startServer();
+    const ada = await chatUser(first.port, 'Ada');
+    const room = await createRoom(ada);
+    const content = randomBytes(48 * 1024 * 1024);
+    const ask = { room, key: 'reread', name: 'r.bin', size: content.length };
+    const id = (data(await ada.chat.request({ type: 'file_upload', ...ask }))['upload'] as { id: string }).id;
+    const wire = await TransferWire.open(first.transferPort);
+    wire.send({ type: 'upload', protocol: 1, credentials: ada.credentials, upload: id, offset: 0 });
+    expect(await wire.nextFrame()).toEqual({ type: 'upload_ready', offset: 0 });
+    const part = content.subarray(0, 40 * 1024 * 1024);
+    await new Promise<void>((resolve) => wire.socket.write(part, () => resolve()));
+    wire.socket.end();
+    const partial = join(first.dataDir, 'files', 'partial', id);
+    await waitFor(() => statSync(partial).size === part.length, 'the bytes on disk', 10_000);
+    await first.server.close();
+
+    // After a restart the server must read the 40 MB again to resume; the client gives up at once.
+    const second = await startServer({ dataDir: first.dataDir });
+    const chat = await RawClient.open(second.port);
+    chat.send({ type: 'hello', protocol: 1, name: 'Ada', resume: ada.credentials });
+    await chat.next((f) => f.type === 'welcome');
+    await chat.request({ type: 'room_join', room });
+    const back = { ...ada, chat };
+    const quitter = await TransferWire.open(second.transferPort);
+    quitter.send({ type: 'upload', protocol: 1, credentials: back.credentials, upload: id, offset: part.length });
+    await new Promise((resolve) => setTimeout(resolve, 15)); // answered, and rereading (~50 ms)
+    quitter.socket.destroy();
+    // Let go at once, not after the idle timeout (30 s): no file left open, no claim held.
+    await waitFor(async () => (await second.server.transferStats()).connections === 0, 'the transfer to end', 3000);
+    const offset = (data(await back.chat.request({ type: 'file_upload', ...ask }))['upload'] as { offset: number })
+      .offset;
+    expect(offset).toBe(part.length);
+  });
+
   it.skipIf(process.platform !== 'linux')('runs at a lower priority than chat on Linux', async () => {
     await startServer();
     const transfer = threads().filter((t) => t.name.startsWith('parley-transf'));

@@ -372,6 +372,13 @@ function transferThread(): void {
       post({ t: 'received', id: transfer.id, uploadId, outcome });
       return;
     }
+    if (socket.destroyed || (transfer.phase as Phase) === 'ended') {
+      // Closed while the partial was being reread: nothing more will come; the bytes held stay.
+      writer.close();
+      kept.set(uploadId, { hash: writer.hash, position: writer.position });
+      post({ t: 'received', id: transfer.id, uploadId, outcome: { kind: 'cut', position: held, failed: false } });
+      return;
+    }
     const remainingAtStart = size - held;
     let remaining = remainingAtStart;
     let tail: Buffer = Buffer.alloc(0);
