@@ -43,6 +43,10 @@ describe('files: hostile senders', () => {
     ['0xFF bytes (a huge length)', Buffer.alloc(64, 0xff)],
     ['zero bytes (a zero length)', Buffer.alloc(64, 0)],
     ['a frame that is not upload_finish', frame({ type: 'send', text: 'hi' })],
+    [
+      'a byte after the upload_finish frame',
+      Buffer.concat([frame({ type: 'upload_finish', sha256: 'a'.repeat(64) }), Buffer.from('x')]),
+    ],
   ])('refuses more bytes than announced — %s — and deletes the partial', async (_what, extra) => {
     const { port, transferPort, dataDir } = await startServer();
     const ada = await chatUser(port, 'Ada');

@@ -48,6 +48,9 @@ interface Tracked {
   downloader: string | undefined;
 }
 
+/** Connection ids one thread may hand out (its first id is its generation times this). */
+const IDS_PER_THREAD = 2 ** 32;
+
 /** How long after a thread's death it is started again (so a crash loop cannot spin). */
 const RESTART_DELAY_MS = 1000;
 
@@ -63,6 +66,7 @@ export class TransferServer {
   private lastExpiry = 0;
   private listenAt: { host: string; port: number } | undefined;
   private boundPort = 0;
+  private generation = 0;
   private closed = false;
   private allClosed: (() => void) | undefined;
   private readonly statsAsked = new Map<number, (stats: TransferStats) => void>();
@@ -116,7 +120,10 @@ export class TransferServer {
 
   private startThread(): Promise<number> {
     const { limits, log } = this.options;
-    const worker = startTransferThread({
+    // Connection ids never repeat across threads, so an answer meant for a connection of a thread
+    // that died cannot reach another connection of the next one.
+    this.generation++;
+    const worker = startTransferThread(this.generation * IDS_PER_THREAD, {
       maxFrameBytes: limits.maxFrameBytes,
       maxConnections: limits.maxConnections,
       maxConnectionsPerIp: limits.maxConnectionsPerIp,
@@ -173,8 +180,9 @@ export class TransferServer {
     this.worker?.postMessage(message);
   }
 
+  /** The verdict on connection `id`'s request (an error frame, then the close). */
   private fail(id: number, code: ErrorCode, message: string): void {
-    this.post({ t: 'fail', id, code, message });
+    this.post({ t: 'fail', id, code, message, answer: true });
   }
 
   private onMessage(message: FromThread): void {
@@ -237,10 +245,17 @@ export class TransferServer {
   }
 
   private async openUpload(id: number, userId: string, frame: UploadOpenFrame): Promise<void> {
-    const opened = await this.options.uploads.open(userId, frame.upload, frame.offset, id, (refusal: Refusal) =>
-      this.fail(id, refusal.code, refusal.message),
-    );
+    // A stop from outside (cancel, a newer connection): not a verdict, so the thread lets an
+    // upload whose bytes are being stored finish instead.
+    const stop = (refusal: Refusal) =>
+      this.post({ t: 'fail', id, code: refusal.code, message: refusal.message, answer: false });
+    const opened = await this.options.uploads.open(userId, frame.upload, frame.offset, id, stop);
     if ('code' in opened) return this.fail(id, opened.code, opened.message);
+    if (!this.tracked.has(id)) {
+      // Closed, or its thread died, while the upload was claimed: give the claim back at once.
+      this.options.uploads.interrupted(frame.upload, id, opened.held, false);
+      return;
+    }
     this.post({ t: 'receive', id, uploadId: frame.upload, ...opened });
   }
 

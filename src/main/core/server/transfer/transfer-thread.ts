@@ -60,7 +60,8 @@ export type ToThread =
   | { t: 'listen'; host: string; port: number }
   | { t: 'receive'; id: number; uploadId: string; path: string; held: number; size: number }
   | { t: 'send'; id: number; path: string; offset: number; length: number; ready: object }
-  | { t: 'fail'; id: number; code: string; message: string }
+  /** `answer`: the server's verdict on this connection's request; else a stop from outside. */
+  | { t: 'fail'; id: number; code: string; message: string; answer: boolean }
   | { t: 'done'; id: number; frame: object }
   | { t: 'forget'; uploadId: string }
   | { t: 'exempt'; ip: string }
@@ -95,6 +96,8 @@ export interface TransferThreadLimits {
 }
 
 interface ThreadData {
+  /** The id of this thread's first connection (ids are unique across threads of one server). */
+  firstId: number;
   limits: TransferThreadLimits;
   niceness: number;
   downloadChunkBytes: number;
@@ -245,7 +248,7 @@ function transferThread(): void {
   const exempt = new Set<string>();
   /** SHA-256 states of uploads cut short, by upload id, with the bytes they cover. */
   const kept = new Map<string, { hash: Hash; position: number }>();
-  let nextId = 1;
+  let nextId = data.firstId + 1;
   let closing = false;
   let server: import('node:net').Server | undefined;
 
@@ -366,10 +369,14 @@ function transferThread(): void {
     } catch (error) {
       log('error', 'a partial upload could not be opened', { err: String(error), upload: uploadId });
       transfer.phase = 'reporting';
-      const outcome: UploadOutcome = isNoSpace(error)
-        ? { kind: 'refused', code: 'disk_full', message: 'The server has too little free disk space for this file' }
-        : { kind: 'refused', code: 'internal', message: 'The partial upload could not be read' };
+      // A partial that is gone cannot be resumed; any other failure (EIO, EMFILE) may pass: the
+      // bytes held stay, the client is told and resumes later.
+      const gone = (error as { code?: string } | undefined)?.code === 'ENOENT';
+      const outcome: UploadOutcome = gone
+        ? { kind: 'refused', code: 'internal', message: 'The partial upload is gone; nothing was kept' }
+        : { kind: 'cut', position: held, failed: false };
       post({ t: 'received', id: transfer.id, uploadId, outcome });
+      if (!gone) failSocket(transfer, 'internal', 'The partial upload could not be read now; try again');
       return;
     }
     if (socket.destroyed || (transfer.phase as Phase) === 'ended') {
@@ -411,6 +418,7 @@ function transferThread(): void {
         const length = tail.readUInt32BE(0);
         if (length === 0 || length > data.maxFinishFrameBytes) return refuse('size_mismatch', tooMany);
         if (tail.length < 4 + length) return;
+        if (tail.length > 4 + length) return refuse('size_mismatch', tooMany); // bytes after the frame
         const frame = parseFrame(tail.subarray(4, 4 + length));
         if (!frame || frame['type'] !== 'upload_finish') return refuse('size_mismatch', tooMany);
         // The digest once every byte is written (the hash saw each byte as it was queued); the
@@ -470,8 +478,13 @@ function transferThread(): void {
     try {
       fd = fs.openSync(path, 'r');
     } catch (error) {
-      log('error', 'a stored file is missing', { err: String(error), path });
-      failSocket(transfer, 'file_not_found', 'No such file');
+      const missing = (error as { code?: string } | undefined)?.code === 'ENOENT';
+      log('error', missing ? 'a stored file is missing' : 'a stored file could not be opened', {
+        err: String(error),
+        path,
+      });
+      if (missing) failSocket(transfer, 'file_not_found', 'No such file');
+      else failSocket(transfer, 'internal', 'The file could not be read now; try again');
       return;
     }
     const { socket } = transfer;
@@ -491,7 +504,11 @@ function transferThread(): void {
       const finish = () => {
         if (done) return;
         done = true;
-        fs.closeSync(fd);
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // nothing more can be done about it
+        }
         resolve();
       };
       // Two chunk buffers per download, each reused once the socket has written it: no garbage
@@ -521,6 +538,7 @@ function transferThread(): void {
           free[index] = false;
           const more = socket.write(got === chunk.length ? chunk : chunk.subarray(0, got), () => {
             free[index] = true;
+            transfer.lastProgressAt = Date.now(); // the receiver took it: bytes moved
             pump();
           });
           if (!more) {
@@ -585,6 +603,8 @@ function transferThread(): void {
         if (!transfer) return;
         if (transfer.stop) transfer.stop(message.code, message.message);
         else if (transfer.phase === 'sending') transfer.socket.destroy();
+        // Its bytes are being stored: a stop (a newer connection) waits for that answer instead.
+        else if (transfer.phase === 'reporting' && !message.answer) return;
         else failSocket(transfer, message.code, message.message);
         return;
       }
@@ -648,8 +668,9 @@ function transferThread(): void {
 }
 
 /** Starts the thread (it listens once told `listen`). */
-export function startTransferThread(limits: TransferThreadLimits): Worker {
+export function startTransferThread(firstId: number, limits: TransferThreadLimits): Worker {
   const workerData: ThreadData = {
+    firstId,
     limits,
     niceness: TRANSFER_NICENESS,
     downloadChunkBytes: DOWNLOAD_CHUNK_BYTES,
