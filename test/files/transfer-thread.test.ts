@@ -126,6 +126,40 @@ describe('files: the transfer thread', () => {
     expect(offset).toBe(part.length);
   });
 
+  it('answers a client that shuts down its sending side once it has asked (half-close)', async () => {
+    const { port, transferPort } = await startServer();
+    const ada = await chatUser(port, 'Ada');
+    const room = await createRoom(ada);
+    const content = randomBytes(3 * 1024 * 1024);
+    // An uploader that half-closes after upload_finish (nc -N, Go's CloseWrite) still gets upload_done.
+    const id = (
+      data(await ada.chat.request({ type: 'file_upload', room, key: 'hc', name: 'h', size: content.length }))[
+        'upload'
+      ] as { id: string }
+    ).id;
+    const up = await TransferWire.open(transferPort);
+    up.send({ type: 'upload', protocol: 1, credentials: ada.credentials, upload: id, offset: 0 });
+    expect(await up.nextFrame()).toEqual({ type: 'upload_ready', offset: 0 });
+    up.write(content);
+    up.send({ type: 'upload_finish', sha256: sha256(content) });
+    up.socket.end();
+    const done = await up.nextFrame();
+    expect(done).toMatchObject({ type: 'upload_done', file: { sha256: sha256(content) } });
+    // A downloader that half-closes right after asking still gets every byte.
+    const down = await TransferWire.open(transferPort);
+    down.send({
+      type: 'download',
+      protocol: 1,
+      credentials: ada.credentials,
+      file: (done['file'] as { id: string }).id,
+    });
+    down.socket.end();
+    const ready = await down.nextFrame();
+    expect(ready).toMatchObject({ type: 'download_ready', length: content.length });
+    expect((await down.raw(content.length)).equals(content)).toBe(true);
+    await down.waitClosed();
+  });
+
   it.skipIf(process.platform !== 'linux')('runs at a lower priority than chat on Linux', async () => {
     await startServer();
     const transfer = threads().filter((t) => t.name.startsWith('parley-transf'));

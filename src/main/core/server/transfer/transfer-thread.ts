@@ -336,6 +336,10 @@ function transferThread(): void {
       post({ t: 'open', id: transfer.id, ip, frame });
     };
     socket.on('data', onFirst);
+    // Half-closed before its first frame was complete: nothing more can come.
+    socket.on('end', () => {
+      if (transfer.phase === 'first') socket.destroy();
+    });
     socket.on('close', () => {
       const left = (perIp.get(ip) ?? 1) - 1;
       if (left > 0) perIp.set(ip, left);
@@ -379,11 +383,13 @@ function transferThread(): void {
       if (!gone) failSocket(transfer, 'internal', 'The partial upload could not be read now; try again');
       return;
     }
-    if (socket.destroyed || (transfer.phase as Phase) === 'ended') {
-      // Closed while the partial was being reread: nothing more will come; the bytes held stay.
+    if (socket.destroyed || socket.readableEnded || (transfer.phase as Phase) === 'ended') {
+      // Closed (or half-closed) while the partial was being reread: nothing more will come; the
+      // bytes held stay.
       writer.close();
       kept.set(uploadId, { hash: writer.hash, position: writer.position });
       post({ t: 'received', id: transfer.id, uploadId, outcome: { kind: 'cut', position: held, failed: false } });
+      endSocket(transfer);
       return;
     }
     const remainingAtStart = size - held;
@@ -459,7 +465,13 @@ function transferThread(): void {
         if (code !== 'closed') failSocket(transfer, code, message);
       };
       socket.on('data', onData);
-      socket.on('end', () => transfer.stop?.('closed', ''));
+      // The sender half-closed before its last byte: a cut, and our side ends too. After the
+      // finish frame it only waits for the answer, which ends the connection.
+      socket.on('end', () => {
+        if (!transfer.stop) return;
+        transfer.stop('closed', '');
+        endSocket(transfer);
+      });
       socket.write(encodeFrame({ type: 'upload_ready', offset: held }));
       transfer.holding = false;
       if (state === 'finish') readFinish();
@@ -564,7 +576,9 @@ function transferThread(): void {
   port.on('message', (message: ToThread) => {
     switch (message.t) {
       case 'listen': {
-        server = net.createServer({ noDelay: true }, accept);
+        // Half-open allowed: a client may shut down its sending side once it has asked (a
+        // downloader, or an uploader after upload_finish) and still read the answer.
+        server = net.createServer({ noDelay: true, allowHalfOpen: true }, accept);
         let listening = false;
         server.on('error', (error: NodeJS.ErrnoException) => {
           if (listening) log('error', 'transfer listener error', { err: error.message });
