@@ -34,7 +34,11 @@ export type IconName =
   | 'external'
   | 'play'
   | 'chevron-left'
-  | 'chevron-right';
+  | 'chevron-right'
+  | 'gamepad'
+  | 'trophy'
+  | 'flag'
+  | 'swap';
 
 const PATHS: Record<IconName, string[]> = {
   menu: ['M4 6h16', 'M4 12h16', 'M4 18h16'],
@@ -125,6 +129,17 @@ const PATHS: Record<IconName, string[]> = {
   play: ['M6 3.5l14 8.5-14 8.5V3.5z'],
   'chevron-left': ['M15 18l-6-6 6-6'],
   'chevron-right': ['M9 18l6-6-6-6'],
+  /** A game controller: games (the cards, the composer, the member list). */
+  gamepad: [
+    'M7.5 7h9a5 5 0 0 1 0 10h-.5l-2-2h-4l-2 2h-.5a5 5 0 0 1 0-10z',
+    'M8.5 10v4',
+    'M6.5 12h4',
+    'M15.5 11h.01',
+    'M17.5 13h.01',
+  ],
+  trophy: ['M8 21h8', 'M12 17v4', 'M7 4h10v5a5 5 0 0 1-10 0V4z', 'M17 6h3v1a3 3 0 0 1-3 3', 'M7 6H4v1a3 3 0 0 0 3 3'],
+  flag: ['M4 22V4', 'M4 4h13l-2 4 2 4H4'],
+  swap: ['M7 4 3 8l4 4', 'M3 8h14', 'M17 20l4-4-4-4', 'M21 16H7'],
 };
 
 export function Icon({ name, className }: { name: IconName; className?: string }) {

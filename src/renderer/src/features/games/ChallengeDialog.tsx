@@ -9,7 +9,7 @@ import { selectMembers } from '../../state/selectors.ts';
 import { Dialog } from '../../components/common/Dialog.tsx';
 import { FormActions } from '../../components/common/FormActions.tsx';
 import type { ConversationMeta } from '../conversations/conversations-slice.ts';
-import { Mark } from './GameIcon.tsx';
+import { Mark } from './Mark.tsx';
 import { challenge, type GameSide } from './games-commands.ts';
 
 const SIDES: { value: GameSide; label: string; hint: string }[] = [

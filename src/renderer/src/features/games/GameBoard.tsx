@@ -6,7 +6,7 @@
  */
 import { useRef, useState, type KeyboardEvent } from 'react';
 import type { GameInfo } from '../../../../shared/api/features/games.ts';
-import { Mark } from './GameIcon.tsx';
+import { Mark } from './Mark.tsx';
 import { cellLabel } from './game-text.ts';
 
 const ROWS = [0, 1, 2] as const;

@@ -10,7 +10,7 @@ import type { UserRef } from '../../../../shared/protocol/server-frames.ts';
 import type { ConversationMeta } from '../conversations/conversations-slice.ts';
 import type { ConversationKey } from '../conversations/conversation-key.ts';
 import { ChallengeDialog } from './ChallengeDialog.tsx';
-import { GameIcon } from './GameIcon.tsx';
+import { Icon } from '../../components/common/Icon.tsx';
 import { gameDialogClosed, gameDialogOpened } from './games-slice.ts';
 import { ScoreboardDialog } from './ScoreboardDialog.tsx';
 
@@ -30,7 +30,7 @@ export function PlayButton({ meta, disabled = false }: { meta: ConversationMeta;
         disabled={disabled}
         onClick={() => gameDialogOpened(store, { kind: 'challenge', conversation: meta.key, opponent: null })}
       >
-        <GameIcon name="gamepad" />
+        <Icon name="gamepad" />
       </button>
       {dialog?.conversation === meta.key &&
         // Out of the composer's <form> in the DOM: a form may not hold another.
@@ -57,7 +57,7 @@ export function ChallengeMemberButton({ conversation, user }: { conversation: Co
       title={`Challenge ${user.name} to tic-tac-toe`}
       onClick={() => gameDialogOpened(store, { kind: 'challenge', conversation, opponent: user.id })}
     >
-      <GameIcon name="gamepad" />
+      <Icon name="gamepad" />
     </button>
   );
 }
@@ -73,7 +73,7 @@ export function ScoreboardButton({ conversation }: { conversation: ConversationK
       title="Tic-tac-toe scoreboard"
       onClick={() => gameDialogOpened(store, { kind: 'scores', conversation })}
     >
-      <GameIcon name="trophy" />
+      <Icon name="trophy" />
     </button>
   );
 }

@@ -14,7 +14,8 @@ import { formatTime } from '../../lib/format-time.ts';
 import { Avatar } from '../../components/common/Avatar.tsx';
 import type { ConversationKey } from '../conversations/conversation-key.ts';
 import { GameBoard } from './GameBoard.tsx';
-import { GameIcon, Mark } from './GameIcon.tsx';
+import { Icon } from '../../components/common/Icon.tsx';
+import { Mark } from './Mark.tsx';
 import { gameAction, playCell } from './games-commands.ts';
 import { EMPTY_GAMES, type GameEntry } from './games-slice.ts';
 import {
@@ -218,7 +219,7 @@ export function GameCard({ server, conversation, id }: { server: string; convers
                   disabled={disabled}
                   onClick={() => setConfirmResign(true)}
                 >
-                  <GameIcon name="flag" />
+                  <Icon name="flag" />
                   Resign
                 </button>
               )}
@@ -235,7 +236,7 @@ export function GameCard({ server, conversation, id }: { server: string; convers
                   disabled={disabled}
                   onClick={() => act('rematchGame')}
                 >
-                  <GameIcon name="swap" />
+                  <Icon name="swap" />
                   {rematch ? 'Accept rematch' : 'Rematch'}
                 </button>
               )}
@@ -250,7 +251,7 @@ export function GameCard({ server, conversation, id }: { server: string; convers
     <article className={`game-card game-card--${pill.tone}`} aria-labelledby={titleId}>
       <header className="game-card__header">
         <span className="game-card__icon">
-          <GameIcon name="gamepad" />
+          <Icon name="gamepad" />
         </span>
         <div className="game-card__titles">
           <h3 id={titleId} className="game-card__title">
