@@ -4,7 +4,7 @@
  * (../files/file-store.ts); this is only what they are and who sent them where.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { bytesOfTrees } from './tree-bytes.ts';
+import { TableBytes } from './tree-bytes.ts';
 import type { FileInfo, FileKind } from '../../../shared/protocol/features/files.ts';
 
 type Row = Record<string, string | number | null | Uint8Array>;
@@ -139,23 +139,17 @@ export class FileRecords {
     StatementSync
   >;
 
-  /** The b-trees of the files' tables and indexes (for metadataBytes). */
-  private readonly trees: string[];
-  private metadata = 0;
+  /** What the tables take (for metadataBytes). */
+  private readonly size: TableBytes;
 
   /** `wrote` is told after every write (the history store's idle WAL checkpoint). */
   constructor(db: DatabaseSync, wrote: () => void) {
     this.db = db;
+    this.size = new TableBytes(db, ['blobs', 'files', 'uploads']);
     this.wrote = () => {
-      this.measure();
+      this.size.measure();
       wrote();
     };
-    this.trees = (
-      db
-        .prepare("SELECT name FROM sqlite_schema WHERE tbl_name IN ('blobs', 'files', 'uploads') AND rootpage > 0")
-        .all() as Row[]
-    ).map((r) => r['name'] as string);
-    this.measure();
     const uploadCols =
       'id, owner, key, conv, name, size, thumb_bytes, thumb_width, thumb_height, width, height, created_at, touched_at, file_id';
     const fileCols =
@@ -187,11 +181,7 @@ export class FileRecords {
    * write of these tables with dbstat, one b-tree at a time (its fast aggregate form).
    */
   get metadataBytes(): number {
-    return this.metadata;
-  }
-
-  private measure(): void {
-    this.metadata = bytesOfTrees(this.db, this.trees);
+    return this.size.bytes;
   }
 
   /** Bytes of all stored contents (each counted once). */

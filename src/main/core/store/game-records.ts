@@ -5,7 +5,7 @@
  * games, and a room's scored games for its scoreboard.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { bytesOfTrees } from './tree-bytes.ts';
+import { TableBytes } from './tree-bytes.ts';
 import { SCORED_GAME_STATUSES } from '../../../shared/games/game-machine.ts';
 import type { GameInfo } from '../../../shared/protocol/features/games.ts';
 
@@ -22,22 +22,18 @@ export interface EndedCursor {
 export class GameRecords {
   private readonly db: DatabaseSync;
   private readonly wrote: () => void;
-  /** The b-trees of the games table and its indexes (for metadataBytes). */
-  private readonly trees: string[];
-  private metadata = 0;
+  /** What the tables take (for metadataBytes). */
+  private readonly size: TableBytes;
   private readonly stmt: Record<'save' | 'open' | 'byId' | 'newestEnded' | 'endedBefore' | 'scored', StatementSync>;
 
   /** `wrote` is told after every write (the history store's idle WAL checkpoint). */
   constructor(db: DatabaseSync, wrote: () => void) {
     this.db = db;
+    this.size = new TableBytes(db, ['games']);
     this.wrote = () => {
-      this.measure();
+      this.size.measure();
       wrote();
     };
-    this.trees = (
-      db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'games' AND rootpage > 0").all() as Row[]
-    ).map((r) => r['name'] as string);
-    this.measure();
     // The statuses come from the one definition (game-machine.ts), not a second list here.
     const scored = SCORED_GAME_STATUSES.map((status) => `'${status}'`).join(', ');
     this.stmt = {
@@ -64,11 +60,7 @@ export class GameRecords {
    * the files' rows, file-records.ts), so it leaves these out. Measured after each write with dbstat.
    */
   get metadataBytes(): number {
-    return this.metadata;
-  }
-
-  private measure(): void {
-    this.metadata = bytesOfTrees(this.db, this.trees);
+    return this.size.bytes;
   }
 
   /** Stores a new game or its new state (throws on a storage failure: then nothing changed). */
