@@ -6,32 +6,11 @@
  * light, dark and phone layouts go to docs/screenshots/ with the others (look at them).
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { ChatPage } from './support/chat-page.ts';
 import { expect, test } from './support/fixtures.ts';
+import { accessibilityProblems, shoot } from './support/look.ts';
 import { harbourPng, minutesPdf, randomFile, sha256 } from './support/sample-files.ts';
-
-const DIR = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
-}
-
-/** Serious or critical axe-core violations on the page as it is now, one line per element. */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(350);
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${v.help} — ${node.target.join(' ')}`));
-}
 
 /** A short WebM recorded in the page (canvas + MediaRecorder): a real video without a fixture file. */
 async function recordWebm(page: Page, name: string): Promise<{ name: string; mimeType: string; buffer: Buffer }> {

@@ -9,31 +9,10 @@
  * A second test drops a player's connection on their turn: everyone sees the 60 s countdown, and
  * it goes when they are back.
  */
-import { join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { ChatPage, openAwayableUser } from './support/chat-page.ts';
 import { expect, test } from './support/fixtures.ts';
-
-const DIR = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
-}
-
-/** Serious or critical axe-core violations in the room's games, one line per element. */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.mouse.move(0, 0);
-  await page.waitForTimeout(350);
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((node) => `${v.id}: ${v.help} — ${node.target.join(' ')}`));
-}
+import { accessibilityProblems, shoot } from './support/look.ts';
 
 /** The game cards of #general, oldest first (each an article named "Tic-tac-toe…"). */
 function games(chat: ChatPage): Locator {

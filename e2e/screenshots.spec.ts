@@ -3,20 +3,10 @@
  * the pictures the docs show; look at them after a UI change). Each is taken once what it shows
  * is really there, so they double as a smoke test of those screens.
  */
-import { join, resolve } from 'node:path';
-import type { Page } from '@playwright/test';
 import { ChatPage } from './support/chat-page.ts';
 import { expect, test } from './support/fixtures.ts';
+import { shoot } from './support/look.ts';
 import { busyRoom } from './support/scenes.ts';
-
-const DIR = resolve(import.meta.dirname, '..', 'docs', 'screenshots');
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  // Transitions (dialogs, drawers) finish before the picture.
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(DIR, `${name}.png`), animations: 'disabled', caret: 'hide' });
-}
 
 test.describe.configure({ mode: 'parallel' });
 
