@@ -28,7 +28,7 @@ import {
 } from '../../../../shared/protocol/features/games.ts';
 import type { Connection, ConnectedUser } from '../connection.ts';
 import { userRef, type LiveRoom, type ServerContext } from '../context.ts';
-import type { FeatureRequests } from '../dispatcher.ts';
+import type { FeatureRequests, MemberCall } from '../dispatcher.ts';
 import { DeadlineTimer } from '../games/deadline-timer.ts';
 import { OpenGames } from '../games/open-games.ts';
 
@@ -191,6 +191,26 @@ export function gamesFeature(context: ServerContext) {
     reply({ game: result.game });
   }
 
+  /**
+   * A request about one game of the room: the game found (else game_not_found, as for another
+   * room's), judged by the machine with the event the request makes (the room's other open games
+   * given for game_busy), answered.
+   */
+  function judged<T extends 'game_accept' | 'game_decline' | 'game_move' | 'game_resign'>(
+    eventOf: (call: MemberCall<T>, now: number) => GameEvent<TttMove>,
+  ) {
+    return {
+      access: 'member' as const,
+      handler(call: MemberCall<T>) {
+        const now = Date.now();
+        const game = find(call.room, call.frame.game, now);
+        if (!game) return call.fail('game_not_found', 'No such game in this room');
+        const result = machine.apply(game, eventOf(call, now), othersIn(call.room.id, game.id));
+        answer(result, game, now, call.reply, call.fail);
+      },
+    };
+  }
+
   const tooManyOpen = (room: LiveRoom) => open.countInRoom(room.id) >= limits.maxOpenGamesPerRoom;
   const tooManyMessage = () => `This room has ${limits.maxOpenGamesPerRoom} open games already; wait for one to end`;
 
@@ -220,49 +240,16 @@ export function gamesFeature(context: ServerContext) {
         answer(result, undefined, now, reply, fail);
       },
     },
-    game_accept: {
-      access: 'member',
-      handler({ user, room, frame, reply, fail }) {
-        const now = Date.now();
-        const game = find(room, frame.game, now);
-        if (!game) return fail('game_not_found', 'No such game in this room');
-        answer(
-          machine.apply(game, { type: 'accept', by: user.id, now }, othersIn(room.id, game.id)),
-          game,
-          now,
-          reply,
-          fail,
-        );
-      },
-    },
-    game_decline: {
-      access: 'member',
-      handler({ user, room, frame, reply, fail }) {
-        const now = Date.now();
-        const game = find(room, frame.game, now);
-        if (!game) return fail('game_not_found', 'No such game in this room');
-        answer(machine.apply(game, { type: 'decline', by: user.id, now }), game, now, reply, fail);
-      },
-    },
-    game_move: {
-      access: 'member',
-      handler({ user, room, frame, reply, fail }) {
-        const now = Date.now();
-        const game = find(room, frame.game, now);
-        if (!game) return fail('game_not_found', 'No such game in this room');
-        const event = { type: 'move', by: user.id, move: frame.cell, moveNumber: frame.move, now } as const;
-        answer(machine.apply(game, event), game, now, reply, fail);
-      },
-    },
-    game_resign: {
-      access: 'member',
-      handler({ user, room, frame, reply, fail }) {
-        const now = Date.now();
-        const game = find(room, frame.game, now);
-        if (!game) return fail('game_not_found', 'No such game in this room');
-        answer(machine.apply(game, { type: 'resign', by: user.id, now }), game, now, reply, fail);
-      },
-    },
+    game_accept: judged(({ user }, now) => ({ type: 'accept', by: user.id, now })),
+    game_decline: judged(({ user }, now) => ({ type: 'decline', by: user.id, now })),
+    game_move: judged(({ user, frame }, now) => ({
+      type: 'move',
+      by: user.id,
+      move: frame.cell,
+      moveNumber: frame.move,
+      now,
+    })),
+    game_resign: judged(({ user }, now) => ({ type: 'resign', by: user.id, now })),
     game_rematch: {
       access: 'member',
       handler({ user, room, frame, reply, fail }) {
