@@ -550,7 +550,6 @@ function transferThread(): void {
           free[index] = false;
           const more = socket.write(got === chunk.length ? chunk : chunk.subarray(0, got), () => {
             free[index] = true;
-            transfer.lastProgressAt = Date.now(); // the receiver took it: bytes moved
             pump();
           });
           if (!more) {
