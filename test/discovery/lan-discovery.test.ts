@@ -224,7 +224,7 @@ describe('a headless server on the LAN', () => {
     await waitFor(() => announcements(1).length >= 1 && announcements(3).length >= 2, 'the announcements');
     // Three rooms created at once: gathered into one change, not one per room.
     expect(announcements(2)).toHaveLength(0);
-    // Every record lives 120 s (PROTOCOL.md §23.1), PTR and TXT included: a crashed server
+    // Every record lives 120 s (PROTOCOL.md §20.1), PTR and TXT included: a crashed server
     // leaves avahi's and Bonjour's caches within two minutes, not RFC 6762's 75.
     const ours = announcements(3).flatMap(({ packet }) =>
       (packet.answers ?? []).filter((r) => String(r.name).startsWith('Room count.') || r.type === 'PTR'),

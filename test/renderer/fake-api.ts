@@ -125,8 +125,6 @@ export function room(patch: Partial<RoomInfo> = {}): RoomInfo {
     name: 'general',
     topic: 'Chit chat',
     members: 2,
-    online: 2,
-    lastChange: 0,
     lastSeq: 0,
     lastActivity: Date.now(),
     ...patch,

@@ -25,5 +25,3 @@ export const MAX_ROOM_PAGE = 200;
 export const WELCOME_ROOMS = 20;
 /** Upper bound on messages returned when catching up after a reconnect (`since`). */
 export const MAX_CATCH_UP = 1000;
-/** A reply's quote of the original: at most this many code points of its first line. */
-export const REPLY_EXCERPT_CHARS = 120;

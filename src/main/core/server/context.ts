@@ -52,12 +52,9 @@ export function roomInfo(room: LiveRoom): RoomInfo {
     id: room.id,
     name: room.name,
     topic: room.topic,
-    // Issue 14 stand-ins until stored membership (§20) and the change counter (§21) exist.
     members: room.members.size,
-    online: room.members.size,
     lastSeq: room.lastSeq,
     lastActivity: room.lastTs,
-    lastChange: 0,
   };
 }
 

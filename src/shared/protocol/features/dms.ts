@@ -7,8 +7,6 @@ export interface DmSummary {
   user: UserRef;
   lastSeq: number;
   lastActivity: number;
-  /** The conversation's change counter: the highest `ChatMessage.change` in it (0 when none) (§21). */
-  lastChange: number;
 }
 
 export const dmListFrame = z.object({ type: z.literal('dm_list'), id: requestId });

@@ -3,35 +3,6 @@ import { z } from 'zod';
 import { MAX_CLIENT_ID_CHARS, MAX_HISTORY_PAGE } from '../constants.ts';
 import { entityId, requestId, seq, wireString } from '../fields.ts';
 import { MAX_FILES_PER_MESSAGE_CAP, type FileInfo } from './files.ts';
-import type { UserRef } from './users.ts';
-
-/**
- * A system entry in a conversation's log instead of a user's words: someone joined or left the
- * room, or renamed themselves (PROTOCOL.md §20). `from`/`fromName` are the user it is about; the
- * entry's `text` is an English sentence for clients that do not know the kind. New kinds will be
- * added (moderation): show `text` for a kind you do not know.
- */
-export interface MessageNotice {
-  kind: 'joined' | 'left' | 'renamed' | (string & {});
-  /** For `renamed`: the name before. */
-  oldName?: string;
-}
-
-/** The message a reply answers, as it is now (PROTOCOL.md §21). */
-export interface ReplyQuote {
-  seq: number;
-  from: string;
-  fromName: string;
-  /** The start of its first line (at most REPLY_EXCERPT_CHARS code points); "" when deleted. */
-  excerpt: string;
-  deleted?: true;
-}
-
-/** One emoji on a message and who put it there, in the order they did (PROTOCOL.md §21). */
-export interface Reaction {
-  emoji: string;
-  users: UserRef[];
-}
 
 /** A stored message, as delivered live and in history. Exactly one of `room` / `to` is set. */
 export interface ChatMessage {
@@ -50,21 +21,6 @@ export interface ChatMessage {
   msgId: string;
   /** Files sent with the message, in the sender's order (absent when none). */
   attachments?: FileInfo[];
-  /** Present on system entries (joined, left, renamed); absent on what users wrote (§20). */
-  notice?: MessageNotice;
-  /** The message this one replies to (same conversation), as it is now (§21). */
-  replyTo?: ReplyQuote;
-  /** Server time of the latest edit; absent when never edited (§21). */
-  editedAt?: number;
-  /** The author deleted it: `text` is "", no attachments, reactions or replyTo (§21). */
-  deleted?: true;
-  /** Reactions, in the order each emoji was first added; absent when none (§21). */
-  reactions?: Reaction[];
-  /**
-   * The conversation's change counter when this message last changed (edit, delete, reaction);
-   * absent when it never changed. Catch-up of changes pages by it (§21).
-   */
-  change?: number;
 }
 
 /** A conversation is a room (by id) or the direct conversation with one user (by user id). */

@@ -9,16 +9,12 @@ export interface RoomInfo {
   id: string;
   name: string;
   topic: string;
-  /** Members: users who joined and have not left, connected or not (§20). */
+  /** Users currently joined. */
   members: number;
-  /** Members connected now (online or away) (§20). */
-  online: number;
   /** Sequence number of the newest message (0 when empty). */
   lastSeq: number;
   /** Server time (ms since the Unix epoch) of the newest message or of creation. */
   lastActivity: number;
-  /** The room's change counter: the highest `ChatMessage.change` in it (0 when none) (§21). */
-  lastChange: number;
 }
 
 export const roomCreateFrame = z.object({

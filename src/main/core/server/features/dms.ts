@@ -11,7 +11,6 @@ export function dmsFeature(context: ServerContext) {
           user: { id: row.peer, name: context.presence.connectionOf(row.peer)?.user?.name ?? row.peerName },
           lastSeq: row.lastSeq,
           lastActivity: row.lastTs,
-          lastChange: 0, // issue 14 stand-in until the change counter (§21) exists
         }));
         reply({ conversations });
       },
